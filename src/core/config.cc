@@ -1,0 +1,243 @@
+#include "core/config.h"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/log.h"
+
+#ifndef GSP_PKGDATADIR
+#define GSP_PKGDATADIR "/usr/share/gsp"
+#endif
+#ifndef GSP_SYSCONFDIR
+#define GSP_SYSCONFDIR "/etc"
+#endif
+
+namespace po = boost::program_options;
+
+namespace gsp {
+
+namespace {
+
+const char kDefaultConfigFile[] = GSP_SYSCONFDIR "/gsp/gsp.ini";
+
+// Options read from file/env/flags; the raw strings are validated below.
+po::options_description describeOptions() {
+  po::options_description d("Options (INI key = flag name without dashes; env GSP_SECTION_KEY)");
+  d.add_options()
+      ("help,h", "print this help and exit")
+      ("config", po::value<std::string>()->default_value(kDefaultConfigFile),
+       "INI configuration file (a missing default file is ignored)")
+      ("web.socket", po::value<std::string>()->default_value("/run/gsp/gsp-web.sock"),
+       "FastCGI unix socket to listen on, unless systemd hands over a socket")
+      ("web.socket-mode", po::value<std::string>()->default_value("0660"),
+       "permissions of the FastCGI socket, in octal (nginx must be able to connect)")
+      ("web.threads", po::value<int>()->default_value(8), "worker threads (1-256), each with its own database connection")
+      ("web.max-body-bytes", po::value<int64_t>()->default_value(65536),
+       "largest accepted request body in bytes (1024-67108864)")
+      ("web.templates-dir", po::value<std::string>()->default_value(GSP_PKGDATADIR "/templates"),
+       "directory of the page templates")
+      ("database.socket", po::value<std::string>()->default_value("/run/mysqld/mysqld.sock"),
+       "MariaDB/MySQL unix socket (used when database.host is empty)")
+      ("database.host", po::value<std::string>()->default_value(""), "database host for TCP connections")
+      ("database.port", po::value<int>()->default_value(3306), "database TCP port (1-65535)")
+      ("database.user", po::value<std::string>()->default_value("gsp"), "database user")
+      ("database.password", po::value<std::string>()->default_value(""),
+       "database password (prefer database.password-file)")
+      ("database.password-file", po::value<std::string>()->default_value(""),
+       "file holding the database password")
+      ("database.name", po::value<std::string>()->default_value("gsp"), "database (schema) name")
+      ("auth.mock-login", po::value<bool>()->default_value(false),
+       "enable the mock Google/Microsoft sign-in (development only)")
+      ("auth.admin-emails", po::value<std::string>()->default_value(""),
+       "comma-separated emails of administrators")
+      ("auth.session-hours", po::value<int>()->default_value(336), "session lifetime in hours (1-8760)")
+      ("billing.signup-credit-cents", po::value<int64_t>()->default_value(500),
+       "credit given to a new user, in cents (0-100000000)")
+      ("billing.max-deposit-cents", po::value<int64_t>()->default_value(50000),
+       "largest single mock deposit, in cents (100-100000000)")
+      ("billing.page-size", po::value<int>()->default_value(25), "ledger rows per page (5-500)")
+      ("servers.public-host", po::value<std::string>()->default_value("localhost"),
+       "host name players connect to, shown with each server's port")
+      ("admin.sql-dir", po::value<std::string>()->default_value(GSP_PKGDATADIR "/sql"),
+       "directory of the numbered SQL migrations")
+      ("log.level", po::value<std::string>()->default_value("info"), "debug, info, warn or error");
+  return d;
+}
+
+// GSP_WEB_MAX_BODY_BYTES -> web.max-body-bytes, for every known option.
+std::string envNameOf(const std::string& option) {
+  std::string env = "GSP_";
+  for (char c : option) env.push_back(c == '.' || c == '-' ? '_' : static_cast<char>(toupper(c)));
+  return env;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::string validate(Config* c, const po::variables_map& vm) {
+  auto range = [](const char* name, int64_t v, int64_t lo, int64_t hi) -> std::string {
+    if (v < lo || v > hi) {
+      std::ostringstream m;
+      m << "invalid value for " << name << ": " << v << " (must be " << lo << "-" << hi << ")";
+      return m.str();
+    }
+    return "";
+  };
+  std::string err;
+  if (!(err = range("web.threads", c->web_threads, 1, 256)).empty()) return err;
+  if (!(err = range("web.max-body-bytes", c->web_max_body_bytes, 1024, 64 << 20)).empty()) return err;
+  if (!(err = range("database.port", c->database.port, 1, 65535)).empty()) return err;
+  if (!(err = range("auth.session-hours", c->auth_session_hours, 1, 8760)).empty()) return err;
+  if (!(err = range("billing.signup-credit-cents", c->billing_signup_credit_cents, 0, 100000000)).empty()) return err;
+  if (!(err = range("billing.max-deposit-cents", c->billing_max_deposit_cents, 100, 100000000)).empty()) return err;
+  if (!(err = range("billing.page-size", c->billing_page_size, 5, 500)).empty()) return err;
+  // sun_path holds 108 bytes including the terminating NUL.
+  if (c->web_socket.empty() || c->web_socket.size() > 107 || c->web_socket[0] != '/')
+    return "invalid value for web.socket: must be an absolute path of at most 107 bytes";
+  if (c->database.host.empty() && c->database.socket.empty())
+    return "invalid value for database.socket: set database.socket or database.host";
+  if (c->database.user.empty()) return "invalid value for database.user: must not be empty";
+  if (c->database.name.empty()) return "invalid value for database.name: must not be empty";
+  for (char ch : c->database.name) {
+    if (!isalnum(static_cast<unsigned char>(ch)) && ch != '_')
+      return "invalid value for database.name: only letters, digits and _ are allowed";
+  }
+  if (c->servers_public_host.empty() || c->servers_public_host.size() > 253 ||
+      c->servers_public_host.find_first_of(" /:@") != std::string::npos)
+    return "invalid value for servers.public-host: '" + c->servers_public_host + "' is not a host name";
+  log::Level level;
+  if (!log::parseLevel(c->log_level, &level))
+    return "invalid value for log.level: '" + c->log_level + "' (debug, info, warn or error)";
+
+  const std::string& pw_file = vm["database.password-file"].as<std::string>();
+  if (!pw_file.empty()) {
+    std::ifstream in(pw_file);
+    if (!in) return "invalid value for database.password-file: cannot read '" + pw_file + "'";
+    std::getline(in, c->database.password);
+    c->database.password = trim(c->database.password);
+  }
+
+  std::stringstream emails(vm["auth.admin-emails"].as<std::string>());
+  std::string email;
+  while (std::getline(emails, email, ',')) {
+    email = trim(email);
+    if (email.empty()) continue;
+    if (email.find('@') == std::string::npos)
+      return "invalid value for auth.admin-emails: '" + email + "' is not an email address";
+    std::transform(email.begin(), email.end(), email.begin(), ::tolower);
+    c->auth_admin_emails.push_back(email);
+  }
+  return "";
+}
+
+}  // namespace
+
+bool Config::isAdminEmail(const std::string& lowercase_email) const {
+  return std::find(auth_admin_emails.begin(), auth_admin_emails.end(), lowercase_email) !=
+         auth_admin_emails.end();
+}
+
+ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp,
+                      std::vector<std::string>* positional) {
+  ConfigLoad load;
+  po::options_description desc = describeOptions();
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::vector<std::string>>(), "");
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", -1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    // Only variables that name a known option are read; other GSP_* are left alone.
+    std::vector<std::string> names;
+    for (const auto& opt : desc.options()) names.push_back(opt->long_name());
+    po::parsed_options env_opts(&desc);
+    for (const char* const* e = envp; e && *e; ++e) {
+      std::string entry = *e;
+      size_t eq = entry.find('=');
+      if (eq == std::string::npos || entry.compare(0, 4, "GSP_") != 0) continue;
+      std::string key = entry.substr(0, eq);
+      for (const auto& name : names) {
+        if (name != "help" && envNameOf(name) == key) {
+          po::option o;
+          o.string_key = name;
+          o.value.push_back(entry.substr(eq + 1));
+          env_opts.options.push_back(o);
+        }
+      }
+    }
+    po::store(env_opts, vm);
+
+    if (vm.count("help")) {
+      std::ostringstream out;
+      out << desc;
+      load.outcome = ConfigLoad::Outcome::kHelp;
+      load.text = out.str();
+      return load;
+    }
+    std::string file = vm["config"].as<std::string>();
+    std::ifstream in(file);
+    if (in) {
+      po::store(po::parse_config_file(in, desc, false), vm);
+      load.config.config_file = file;
+    } else if (!vm["config"].defaulted()) {
+      load.text = "invalid value for config: cannot read '" + file + "'";
+      return load;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    load.text = e.what();
+    return load;
+  }
+
+  Config& c = load.config;
+  c.web_socket = vm["web.socket"].as<std::string>();
+  const std::string& mode = vm["web.socket-mode"].as<std::string>();
+  if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos) {
+    load.text = "invalid value for web.socket-mode: '" + mode + "' (octal, like 0660)";
+    return load;
+  }
+  c.web_socket_mode = std::stoi(mode, nullptr, 8);
+  c.web_threads = vm["web.threads"].as<int>();
+  c.web_max_body_bytes = vm["web.max-body-bytes"].as<int64_t>();
+  c.templates_dir = vm["web.templates-dir"].as<std::string>();
+  c.database.socket = vm["database.socket"].as<std::string>();
+  c.database.host = vm["database.host"].as<std::string>();
+  c.database.port = vm["database.port"].as<int>();
+  c.database.user = vm["database.user"].as<std::string>();
+  c.database.password = vm["database.password"].as<std::string>();
+  c.database.name = vm["database.name"].as<std::string>();
+  c.auth_mock_login = vm["auth.mock-login"].as<bool>();
+  c.auth_session_hours = vm["auth.session-hours"].as<int>();
+  c.billing_signup_credit_cents = vm["billing.signup-credit-cents"].as<int64_t>();
+  c.billing_max_deposit_cents = vm["billing.max-deposit-cents"].as<int64_t>();
+  c.billing_page_size = vm["billing.page-size"].as<int>();
+  c.servers_public_host = vm["servers.public-host"].as<std::string>();
+  c.sql_dir = vm["admin.sql-dir"].as<std::string>();
+  c.log_level = vm["log.level"].as<std::string>();
+  if (vm.count("positional") && positional) *positional = vm["positional"].as<std::vector<std::string>>();
+  else if (vm.count("positional")) {
+    load.text = "unexpected argument '" + vm["positional"].as<std::vector<std::string>>()[0] + "'";
+    return load;
+  }
+
+  std::string err = validate(&c, vm);
+  if (!err.empty()) {
+    load.text = err;
+    return load;
+  }
+  load.outcome = ConfigLoad::Outcome::kRun;
+  return load;
+}
+
+}  // namespace gsp

@@ -1,0 +1,87 @@
+// One MySQL/MariaDB connection (Connector/C++) with a cache of prepared
+// statements, owned by one thread. Not thread-safe: each worker has its own.
+//
+// Database failures (lost connection, server errors) surface as
+// sql::SQLException; repositories let them pass, and the request loop decides:
+// isConnectionLost() -> reconnect and retry once, otherwise 500. Expected
+// outcomes (not found, duplicate) are values returned by the repositories.
+#pragma once
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+
+namespace sql {
+class Connection;
+class SQLException;
+}  // namespace sql
+
+namespace gsp::db {
+
+// Binds arguments in order and runs one prepared statement.
+class Query {
+ public:
+  explicit Query(sql::PreparedStatement* st) : st_(st) { st_->clearParameters(); }
+  Query& arg(int64_t v) { st_->setInt64(next_++, v); return *this; }
+  Query& arg(int v) { st_->setInt(next_++, v); return *this; }
+  Query& arg(bool v) { st_->setBoolean(next_++, v); return *this; }
+  Query& arg(const std::string& v) { st_->setString(next_++, v); return *this; }
+  Query& arg(const char* v) { st_->setString(next_++, v); return *this; }
+  Query& argNull() { st_->setNull(next_++, 0); return *this; }
+  std::unique_ptr<sql::ResultSet> rows() { return std::unique_ptr<sql::ResultSet>(st_->executeQuery()); }
+  int update() { return st_->executeUpdate(); }  // affected rows
+
+ private:
+  sql::PreparedStatement* st_;
+  unsigned next_ = 1;
+};
+
+class Database {
+ public:
+  explicit Database(DatabaseConfig config);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // A cached prepared statement for `text`; connects first when needed.
+  Query sql(const std::string& text);
+  // Runs a statement that cannot be prepared (DDL, multi-statement scripts).
+  void execute(const std::string& text);
+  int64_t lastInsertId();
+
+  // Drops the connection and every prepared statement; the next call connects anew.
+  void disconnect();
+  sql::Connection& connection();
+
+  // Called once per thread that uses Connector/C++ (its driver needs it).
+  static void threadInit();
+  static void threadEnd();
+
+ private:
+  DatabaseConfig config_;
+  std::unique_ptr<sql::Connection> conn_;
+  std::map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+};
+
+// A database transaction on `db`: rolled back on destruction unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+// True when the error means the connection is gone (server restarted, killed
+// connection, network): the caller may reconnect and try once more.
+bool isConnectionLost(const sql::SQLException& e);
+
+}  // namespace gsp::db

@@ -1,0 +1,83 @@
+#include "db/ledger_repository.h"
+
+namespace gsp::db {
+
+const char* entryTypeName(EntryType type) {
+  switch (type) {
+    case EntryType::kDeposit: return "DEPOSIT";
+    case EntryType::kSignupCredit: return "SIGNUP_CREDIT";
+    case EntryType::kHourlyCharge: return "HOURLY_CHARGE";
+    case EntryType::kRefund: return "REFUND";
+    case EntryType::kAdjustment: return "ADJUSTMENT";
+  }
+  return "ADJUSTMENT";
+}
+
+int64_t LedgerRepository::appendInTransaction(int64_t user_id, int64_t cents, EntryType type,
+                                              const std::string& description,
+                                              const std::string& idempotency_key) {
+  // The row lock serialises concurrent changes to one user's balance.
+  auto rs = db_.sql("SELECT credits_cents FROM users WHERE id = ? FOR UPDATE").arg(user_id).rows();
+  if (!rs->next()) throw std::runtime_error("ledger: no user " + std::to_string(user_id));
+  int64_t balance = rs->getInt64(1) + cents;
+  Query insert = db_.sql("INSERT INTO transactions (user_id, amount_cents, balance_after_cents, type, description, idempotency_key) "
+                         "VALUES (?, ?, ?, ?, ?, ?)");
+  insert.arg(user_id).arg(cents).arg(balance).arg(entryTypeName(type)).arg(description);
+  if (idempotency_key.empty()) insert.argNull(); else insert.arg(idempotency_key);
+  insert.update();
+  db_.sql("UPDATE users SET credits_cents = ? WHERE id = ?").arg(balance).arg(user_id).update();
+  return balance;
+}
+
+DepositOutcome LedgerRepository::deposit(int64_t user_id, int64_t cents, const std::string& idempotency_key) {
+  Transaction tx(db_);
+  DepositOutcome out;
+  auto seen = db_.sql("SELECT 1 FROM transactions WHERE user_id = ? AND idempotency_key = ?")
+                  .arg(user_id).arg(idempotency_key).rows();
+  if (seen->next()) {
+    out.balance_cents = balance(user_id);
+    return out;
+  }
+  out.balance_cents = appendInTransaction(user_id, cents, EntryType::kDeposit, "Added funds", idempotency_key);
+  out.applied = true;
+  tx.commit();
+  return out;
+}
+
+std::vector<LedgerEntry> LedgerRepository::page(int64_t user_id, int offset, int limit) {
+  auto rs = db_.sql("SELECT id, amount_cents, balance_after_cents, type, description, "
+                    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') FROM transactions "
+                    "WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?")
+                .arg(user_id).arg(limit).arg(offset).rows();
+  std::vector<LedgerEntry> out;
+  while (rs->next()) {
+    LedgerEntry e;
+    e.id = rs->getInt64(1);
+    e.amount_cents = rs->getInt64(2);
+    e.balance_after_cents = rs->getInt64(3);
+    e.type = rs->getString(4);
+    e.description = rs->getString(5);
+    e.created_at = rs->getString(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+int64_t LedgerRepository::count(int64_t user_id) {
+  auto rs = db_.sql("SELECT COUNT(*) FROM transactions WHERE user_id = ?").arg(user_id).rows();
+  rs->next();
+  return rs->getInt64(1);
+}
+
+int64_t LedgerRepository::balance(int64_t user_id) {
+  auto rs = db_.sql("SELECT credits_cents FROM users WHERE id = ?").arg(user_id).rows();
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
+int64_t LedgerRepository::sumOfEntries(int64_t user_id) {
+  auto rs = db_.sql("SELECT COALESCE(SUM(amount_cents), 0) FROM transactions WHERE user_id = ?").arg(user_id).rows();
+  rs->next();
+  return rs->getInt64(1);
+}
+
+}  // namespace gsp::db

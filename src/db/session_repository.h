@@ -1,0 +1,29 @@
+// Server-side sessions. Only the SHA-256 of a session token is stored, so a
+// leaked database does not leak live sessions. Not thread-safe (uses the caller's Database).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "db/database.h"
+#include "db/user_repository.h"
+
+namespace gsp::db {
+
+class SessionRepository {
+ public:
+  explicit SessionRepository(Database& db) : db_(db) {}
+
+  void create(const std::string& token_hash_hex, int64_t user_id, int lifetime_hours,
+              const std::string& user_agent);
+  // The signed-in user of an unexpired session.
+  std::optional<User> findUser(const std::string& token_hash_hex);
+  // True when a session was deleted.
+  bool remove(const std::string& token_hash_hex);
+  int removeExpired();
+
+ private:
+  Database& db_;
+};
+
+}  // namespace gsp::db

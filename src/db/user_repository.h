@@ -1,0 +1,36 @@
+// Users: sign-in (find or create, with the sign-up credit on the ledger) and lookup.
+// Uses the caller's Database; not thread-safe (neither is the Database).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "db/database.h"
+
+namespace gsp::db {
+
+struct User {
+  int64_t id = 0;
+  std::string email;
+  std::string provider;
+  int64_t credits_cents = 0;
+  bool is_admin = false;
+};
+
+class UserRepository {
+ public:
+  explicit UserRepository(Database& db) : db_(db) {}
+
+  // Finds the user by email, or creates them and credits `signup_credit_cents`
+  // (a SIGNUP_CREDIT ledger entry) in the same database transaction. Safe when
+  // two first sign-ins of one email race: exactly one user and one credit.
+  User signIn(const std::string& email, const std::string& provider, int64_t signup_credit_cents);
+
+  std::optional<User> findById(int64_t id);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace gsp::db

@@ -1,0 +1,55 @@
+// The web application without its transport: route table, session lookup,
+// CSRF and sign-in checks, then the handler. The FastCGI loop calls handle()
+// once per request. Read-only after construction; thread-safe as long as each
+// thread passes its own Database.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "core/config.h"
+#include "db/database.h"
+#include "web/context.h"
+#include "web/request.h"
+#include "web/response.h"
+#include "web/router.h"
+#include "web/views.h"
+
+namespace gsp::web {
+
+// Who may reach a route.
+enum class Access {
+  kPublic,    // anyone on the public listener
+  kUser,      // signed-in users; others are sent to sign in
+  kInternal,  // only the internal (webhook) listener; the handler verifies signatures
+};
+
+struct RouteSpec {
+  const char* method;
+  const char* pattern;
+  Access access;
+  std::function<Response(Context&)> handler;
+};
+
+// The one route table (routes.cc).
+std::vector<RouteSpec> routeTable();
+
+class App {
+ public:
+  App(const Config& config, const Views& views);
+
+  // Database failures escape as sql::SQLException: the caller reconnects and
+  // retries once, or answers 503.
+  Response handle(Request& request, db::Database& db) const;
+
+ private:
+  void resolveSession(Context& ctx) const;
+  void readFlash(Context& ctx) const;
+
+  const Config& config_;
+  const Views& views_;
+  Router router_;
+  std::vector<RouteSpec> routes_;
+};
+
+}  // namespace gsp::web

@@ -1,0 +1,27 @@
+// Every request handler of gsp-web, grouped by the file that defines it.
+// A handler reads its Context and returns a Response; routes.cc wires them up.
+#pragma once
+
+#include "web/context.h"
+#include "web/response.h"
+
+namespace gsp::web::handlers {
+
+// auth_handlers.cc
+Response home(Context& ctx);
+Response showLogin(Context& ctx);
+Response showMockConsent(Context& ctx);
+Response mockLogin(Context& ctx);
+Response logout(Context& ctx);
+
+// dashboard_handlers.cc
+Response dashboard(Context& ctx);
+
+// billing_handlers.cc
+Response billing(Context& ctx);
+Response addFunds(Context& ctx);
+
+// health_handlers.cc
+Response health(Context& ctx);
+
+}  // namespace gsp::web::handlers

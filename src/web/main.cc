@@ -1,0 +1,42 @@
+// gsp-web: the platform's FastCGI application, run behind nginx.
+#include <ctemplate/template.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "web/app.h"
+#include "web/fcgi_server.h"
+#include "web/views.h"
+
+int main(int argc, char** argv, char** envp) {
+  gsp::ConfigLoad load = gsp::loadConfig(argc, argv, envp);
+  if (load.outcome == gsp::ConfigLoad::Outcome::kHelp) {
+    printf("Usage: gsp-web [options]\n\n%s", load.text.c_str());
+    return 0;
+  }
+  if (load.outcome == gsp::ConfigLoad::Outcome::kError) {
+    fprintf(stderr, "gsp-web: %s\n", load.text.c_str());
+    return 2;
+  }
+  const gsp::Config& config = load.config;
+  gsp::log::Level level;
+  gsp::log::parseLevel(config.log_level, &level);
+  gsp::log::setLevel(level);
+
+  try {
+    gsp::web::Views views(config.templates_dir);
+    std::string error;
+    if (!views.check(&error)) {
+      fprintf(stderr, "gsp-web: %s (check web.templates-dir)\n", error.c_str());
+      return 1;
+    }
+    gsp::web::App app(config, views);
+    gsp::web::FcgiServer server(config, app, views);
+    return server.run();
+  } catch (const std::exception& e) {
+    fprintf(stderr, "gsp-web: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,157 @@
+#include "web/views.h"
+
+#include <ctemplate/template.h>
+
+#include "core/money.h"
+
+namespace gsp::web {
+
+namespace {
+
+using ctemplate::TemplateDictionary;
+
+const char* const kTemplates[] = {"layout.tpl", "login.tpl", "mock_consent.tpl",
+                                  "dashboard.tpl", "billing.tpl", "error.tpl"};
+
+// Fills the layout, hands back the dictionary of the page's own template.
+TemplateDictionary* fillLayout(TemplateDictionary* dict, const LayoutModel& m, const char* content_template) {
+  dict->SetValue("TITLE", m.title);
+  dict->SetValue("CSRF_TOKEN", m.csrf_token);
+  if (m.signed_in) {
+    TemplateDictionary* user = dict->AddSectionDictionary("SIGNED_IN");
+    user->SetValue("USER_EMAIL", m.user_email);
+    user->SetValue("BALANCE", money::format(m.balance_cents));
+    if (m.user_is_admin) user->ShowSection("IS_ADMIN");
+    user->SetValue("NAV_DASHBOARD", m.active_nav == "dashboard" ? "page" : "false");
+    user->SetValue("NAV_BILLING", m.active_nav == "billing" ? "page" : "false");
+  } else {
+    dict->ShowSection("SIGNED_OUT");
+  }
+  if (!m.flash_kind.empty()) {
+    TemplateDictionary* flash = dict->AddSectionDictionary("FLASH");
+    flash->SetValue("KIND", m.flash_kind);
+    flash->SetValue("MESSAGE", m.flash_message);
+  }
+  TemplateDictionary* content = dict->AddIncludeDictionary("CONTENT");
+  content->SetFilename(content_template);
+  content->SetValue("CSRF_TOKEN", m.csrf_token);
+  return content;
+}
+
+std::string expand(const std::string& dir, const TemplateDictionary& dict) {
+  std::string out;
+  ctemplate::ExpandTemplate(dir + "/layout.tpl", ctemplate::STRIP_BLANK_LINES, &dict, &out);
+  return out;
+}
+
+}  // namespace
+
+Views::Views(std::string templates_dir) : templates_dir_(std::move(templates_dir)) {}
+
+bool Views::check(std::string* error) const {
+  for (const char* name : kTemplates) {
+    std::string path = templates_dir_ + "/" + name;
+    if (!ctemplate::LoadTemplate(path, ctemplate::STRIP_BLANK_LINES)) {
+      *error = "cannot load template " + path;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Views::login(const LayoutModel& layout, const LoginPage& page) const {
+  TemplateDictionary dict("login");
+  TemplateDictionary* c = fillLayout(&dict, layout, (templates_dir_ + "/login.tpl").c_str());
+  c->SetValue("NEXT", page.next);
+  if (page.mock_enabled) c->ShowSection("MOCK_ENABLED");
+  else c->ShowSection("MOCK_DISABLED");
+  return expand(templates_dir_, dict);
+}
+
+std::string Views::mockConsent(const LayoutModel& layout, const MockConsentPage& page) const {
+  TemplateDictionary dict("mock_consent");
+  TemplateDictionary* c = fillLayout(&dict, layout, (templates_dir_ + "/mock_consent.tpl").c_str());
+  c->SetValue("PROVIDER", page.provider);
+  c->SetValue("PROVIDER_NAME", page.provider_name);
+  c->SetValue("NEXT", page.next);
+  c->SetValue("EMAIL", page.email);
+  if (!page.error.empty()) c->SetValueAndShowSection("ERROR", page.error, "HAS_ERROR");
+  return expand(templates_dir_, dict);
+}
+
+std::string Views::dashboard(const LayoutModel& layout, const DashboardPage& page) const {
+  TemplateDictionary dict("dashboard");
+  TemplateDictionary* c = fillLayout(&dict, layout, (templates_dir_ + "/dashboard.tpl").c_str());
+  if (page.servers.empty()) {
+    c->ShowSection("NO_SERVERS");
+  } else {
+    TemplateDictionary* list = c->AddSectionDictionary("HAS_SERVERS");
+    list->SetIntValue("SERVER_COUNT", static_cast<long>(page.servers.size()));
+    list->SetValue("HOURLY_COST", money::format(page.hourly_cost_cents));
+    for (const DashboardServer& s : page.servers) {
+      TemplateDictionary* row = list->AddSectionDictionary("SERVER");
+      row->SetFormattedValue("ID", "%lld", static_cast<long long>(s.id));
+      row->SetValue("NAME", s.name);
+      row->SetValue("GAME", s.game_name);
+      row->SetValue("STATE", s.state);
+      std::string state_class = s.state;
+      for (char& ch : state_class) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+      row->SetValue("STATE_CLASS", state_class);
+      if (s.address.empty()) row->ShowSection("NO_ADDRESS");
+      else row->SetValueAndShowSection("ADDRESS", s.address, "HAS_ADDRESS");
+      row->SetValue("PORTS", s.ports_text);
+      row->SetValue("PRICE", money::format(s.price_cents_per_hour));
+    }
+  }
+  return expand(templates_dir_, dict);
+}
+
+std::string Views::billing(const LayoutModel& layout, const BillingPage& page) const {
+  TemplateDictionary dict("billing");
+  TemplateDictionary* c = fillLayout(&dict, layout, (templates_dir_ + "/billing.tpl").c_str());
+  c->SetValue("BALANCE", money::format(page.balance_cents));
+  c->SetValue("MAX_DEPOSIT", money::format(page.max_deposit_cents));
+  c->SetIntValue("MAX_DEPOSIT_WHOLE", static_cast<long>(page.max_deposit_cents / 100));
+  c->SetValue("IDEMPOTENCY_KEY", page.idempotency_key);
+  c->SetValue("AMOUNT", page.amount);
+  if (!page.error.empty()) c->SetValueAndShowSection("ERROR", page.error, "HAS_ERROR");
+  if (page.entries.empty()) {
+    c->ShowSection("NO_ENTRIES");
+  } else {
+    TemplateDictionary* table = c->AddSectionDictionary("HAS_ENTRIES");
+    for (const BillingEntry& e : page.entries) {
+      TemplateDictionary* row = table->AddSectionDictionary("ENTRY");
+      row->SetValue("WHEN", e.created_at);
+      row->SetValue("TYPE", e.type);
+      row->SetValue("DESCRIPTION", e.description);
+      row->SetValue("AMOUNT", money::format(e.amount_cents));
+      row->SetValue("AMOUNT_CLASS", e.amount_cents < 0 ? "debit" : "credit");
+      row->SetValue("BALANCE_AFTER", money::format(e.balance_after_cents));
+    }
+    if (page.pages > 1) {
+      TemplateDictionary* pager = table->AddSectionDictionary("PAGER");
+      pager->SetIntValue("PAGE", page.page);
+      pager->SetIntValue("PAGES", page.pages);
+      if (page.page > 1) {
+        pager->SetIntValue("PREV_PAGE", page.page - 1);
+        pager->ShowSection("HAS_PREV");
+      }
+      if (page.page < page.pages) {
+        pager->SetIntValue("NEXT_PAGE", page.page + 1);
+        pager->ShowSection("HAS_NEXT");
+      }
+    }
+  }
+  return expand(templates_dir_, dict);
+}
+
+std::string Views::error(const LayoutModel& layout, const ErrorPage& page) const {
+  TemplateDictionary dict("error");
+  TemplateDictionary* c = fillLayout(&dict, layout, (templates_dir_ + "/error.tpl").c_str());
+  c->SetIntValue("STATUS", page.status);
+  c->SetValue("HEADING", page.heading);
+  c->SetValue("MESSAGE", page.message);
+  return expand(templates_dir_, dict);
+}
+
+}  // namespace gsp::web

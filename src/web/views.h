@@ -1,0 +1,99 @@
+// Typed view models for every page, and the one place that turns them into
+// ctemplate dictionaries and HTML. Templates auto-escape (AUTOESCAPE HTML), so
+// no handler ever builds markup. Views is read-only after construction and
+// thread-safe (ctemplate's template cache locks internally).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gsp::web {
+
+// What every page shows around its content.
+struct LayoutModel {
+  std::string title;
+  std::string active_nav;  // "dashboard", "billing", ...
+  bool signed_in = false;
+  std::string user_email;
+  bool user_is_admin = false;
+  int64_t balance_cents = 0;
+  std::string csrf_token;
+  std::string flash_kind;  // "success", "error", "info"; empty: no flash
+  std::string flash_message;
+};
+
+struct LoginPage {
+  std::string next;
+  bool mock_enabled = false;
+};
+
+struct MockConsentPage {
+  std::string provider;       // "google"
+  std::string provider_name;  // "Google"
+  std::string next;
+  std::string email;          // re-shown after an error
+  std::string error;
+};
+
+struct DashboardServer {
+  int64_t id = 0;
+  std::string name;
+  std::string game_name;
+  std::string state;  // "SLEEPING"
+  std::string address;  // "play.example.com:30001", empty while none
+  std::string ports_text;  // "TCP 30001 · UDP 30001"
+  int64_t price_cents_per_hour = 0;
+};
+
+struct DashboardPage {
+  std::vector<DashboardServer> servers;
+  int64_t hourly_cost_cents = 0;  // of the servers running now
+};
+
+struct BillingEntry {
+  std::string created_at;
+  std::string type;
+  std::string description;
+  int64_t amount_cents = 0;
+  int64_t balance_after_cents = 0;
+};
+
+struct BillingPage {
+  int64_t balance_cents = 0;
+  std::vector<BillingEntry> entries;
+  int page = 1;
+  int pages = 1;
+  int64_t total_entries = 0;
+  int64_t max_deposit_cents = 0;
+  std::string idempotency_key;
+  std::string amount;  // re-shown after an error
+  std::string error;
+};
+
+struct ErrorPage {
+  int status = 500;
+  std::string heading;
+  std::string message;
+};
+
+class Views {
+ public:
+  // `templates_dir` holds layout.tpl and one .tpl per page.
+  explicit Views(std::string templates_dir);
+
+  // False (with a message) when a template is missing or does not parse, so
+  // gsp-web can refuse to start instead of failing on the first request.
+  bool check(std::string* error) const;
+
+  std::string login(const LayoutModel& layout, const LoginPage& page) const;
+  std::string mockConsent(const LayoutModel& layout, const MockConsentPage& page) const;
+  std::string dashboard(const LayoutModel& layout, const DashboardPage& page) const;
+  std::string billing(const LayoutModel& layout, const BillingPage& page) const;
+  std::string error(const LayoutModel& layout, const ErrorPage& page) const;
+
+ private:
+  std::string templates_dir_;
+};
+
+}  // namespace gsp::web

@@ -50,7 +50,14 @@ int readBody(FCGX_Request& req, const StringMap& params, int64_t max_bytes, std:
   const std::string& text = it->second;
   if (text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return 400;
   int64_t length = std::stoll(text);
-  if (length > max_bytes) return 413;
+  if (length > max_bytes) {
+    // Drain what nginx sends (it caps bodies itself) so it reads our 413 page
+    // instead of failing on a half-written request.
+    char sink[16384];
+    while (FCGX_GetStr(sink, sizeof sink, req.in) > 0) {
+    }
+    return 413;
+  }
   body->resize(static_cast<size_t>(length));
   int64_t got = 0;
   while (got < length) {

@@ -1,1 +1,405 @@
+// End-to-end tests of the site through nginx, against the real MariaDB that
+// the test command starts. Environment (set by scripts/test.sh):
+//   GSP_TEST_BASE_URL    http://127.0.0.1:PORT
+//   GSP_TEST_CONFIG      the gsp.ini that gsp-web runs with (database access)
+//   GSP_TEST_ADMIN       command line of gsp-admin with that config
+//   GSP_TEST_RESTART_DB  command that restarts MariaDB
+#include <cppunit/extensions/HelperMacros.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "core/config.h"
+#include "core/crypto.h"
+#include "db/database.h"
+#include "db/ledger_repository.h"
+#include "http_client.h"
+#include "web/security.h"
+
+using gsp::test::formField;
+using gsp::test::HttpClient;
+using gsp::test::HttpResponse;
+using gsp::test::urlEncode;
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = getenv(name);
+  if (!v || !*v) throw std::runtime_error(std::string(name) + " is not set: run the tests with scripts/test.sh");
+  return v;
+}
+
+gsp::Config testConfig() {
+  std::string arg = "--config=" + env("GSP_TEST_CONFIG");
+  const char* argv[] = {"test", arg.c_str()};
+  const char* envp[] = {nullptr};
+  gsp::ConfigLoad load = gsp::loadConfig(2, argv, envp);
+  if (load.outcome != gsp::ConfigLoad::Outcome::kRun) throw std::runtime_error(load.text);
+  return load.config;
+}
+
+std::string uniqueEmail(const std::string& who) {
+  return who + "-" + gsp::crypto::toHex(gsp::crypto::randomBytes(4)) + "@example.com";
+}
+
+std::string runCommand(const std::string& cmd, int* status) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[512];
+  while (p && fgets(buf, sizeof buf, p)) out += buf;
+  *status = p ? pclose(p) : -1;
+  return out;
+}
+
+}  // namespace
+
+class SiteTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(SiteTest);
+  CPPUNIT_TEST(loginPageOffersBothProviders);
+  CPPUNIT_TEST(mockLoginEndToEnd);
+  CPPUNIT_TEST(sessionCookieFlags);
+  CPPUNIT_TEST(redirectAfterLoginComesBack);
+  CPPUNIT_TEST(redirectAfterLoginIsNeverOpen);
+  CPPUNIT_TEST(csrfRejectionChangesNothing);
+  CPPUNIT_TEST(addFundsUpdatesBalanceAndLedger);
+  CPPUNIT_TEST(badAmountsAreRejectedClearly);
+  CPPUNIT_TEST(resubmittedDepositCountsOnce);
+  CPPUNIT_TEST(concurrentDepositsAllCount);
+  CPPUNIT_TEST(ledgerIsPaginatedNewestFirst);
+  CPPUNIT_TEST(logoutRevokesSessionServerSide);
+  CPPUNIT_TEST(forgedSessionCookieIsIgnored);
+  CPPUNIT_TEST(dashboardShowsEmptyState);
+  CPPUNIT_TEST(errorPages);
+  CPPUNIT_TEST(securityHeaders);
+  CPPUNIT_TEST(webhookPathIsNotPublic);
+  CPPUNIT_TEST(migrateTwiceIsSafe);
+  CPPUNIT_TEST(requestAfterDatabaseRestartSucceeds);
+  CPPUNIT_TEST(signInPagesAreRateLimited);  // last: it uses up this address's /auth budget
+  CPPUNIT_TEST_SUITE_END();
+
+  std::string base_;
+  gsp::Config config_;
+
+ public:
+  void setUp() override {
+    base_ = env("GSP_TEST_BASE_URL");
+    config_ = testConfig();
+  }
+
+  // Signs in through the mock provider; returns the client holding the session.
+  HttpClient signIn(const std::string& email, const std::string& next = "/dashboard",
+                    HttpResponse* final_response = nullptr) {
+    HttpClient c(base_);
+    HttpResponse consent = c.get("/auth/mock/google?next=" + urlEncode(next));
+    CPPUNIT_ASSERT_EQUAL(200L, consent.status);
+    std::string csrf = formField(consent.body, "csrf_token");
+    CPPUNIT_ASSERT(!csrf.empty());
+    HttpResponse r = c.post("/auth/mock-login", "provider=google&csrf_token=" + csrf + "&next=" +
+                                                    urlEncode(formField(consent.body, "next")) +
+                                                    "&email=" + urlEncode(email));
+    CPPUNIT_ASSERT_EQUAL(303L, r.status);
+    if (final_response) *final_response = r;
+    return c;
+  }
+
+  int64_t userId(gsp::db::Database& db, const std::string& email) {
+    auto rs = db.sql("SELECT id FROM users WHERE email = ?").arg(email).rows();
+    CPPUNIT_ASSERT(rs->next());
+    return rs->getInt64(1);
+  }
+
+  std::string csrfOf(HttpClient& c) { return formField(c.get("/billing").body, "csrf_token"); }
+
+  void loginPageOffersBothProviders() {
+    HttpClient c(base_);
+    HttpResponse r = c.get("/auth/login");
+    CPPUNIT_ASSERT_EQUAL(200L, r.status);
+    CPPUNIT_ASSERT(r.body.find("Continue with Google") != std::string::npos);
+    CPPUNIT_ASSERT(r.body.find("Continue with Microsoft") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(404L, c.get("/auth/mock/yahoo").status);
+  }
+
+  void mockLoginEndToEnd() {
+    std::string email = uniqueEmail("e2e");
+    HttpResponse login;
+    HttpClient c = signIn(email, "/dashboard", &login);
+    CPPUNIT_ASSERT_EQUAL(std::string("/dashboard"), login.header("location"));
+    HttpResponse dash = c.get("/dashboard");
+    CPPUNIT_ASSERT_EQUAL(200L, dash.status);
+    CPPUNIT_ASSERT(dash.body.find(email) != std::string::npos);
+    HttpResponse bill = c.get("/billing");
+    CPPUNIT_ASSERT(bill.body.find("Welcome credit") != std::string::npos);
+    CPPUNIT_ASSERT(bill.body.find("$5.00") != std::string::npos);
+    // Signing in again reuses the account and gives no second welcome credit.
+    HttpClient again = signIn(email);
+    gsp::db::Database db(config_.database);
+    CPPUNIT_ASSERT_EQUAL(int64_t(500), gsp::db::LedgerRepository(db).balance(userId(db, email)));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), gsp::db::LedgerRepository(db).count(userId(db, email)));
+  }
+
+  void sessionCookieFlags() {
+    HttpResponse login;
+    signIn(uniqueEmail("flags"), "/dashboard", &login);
+    std::string set = login.setCookie("gsp_session");
+    CPPUNIT_ASSERT_MESSAGE(set, !set.empty());
+    CPPUNIT_ASSERT(set.find("HttpOnly") != std::string::npos);
+    CPPUNIT_ASSERT(set.find("SameSite=Lax") != std::string::npos);
+    CPPUNIT_ASSERT(set.find("Path=/") != std::string::npos);
+    CPPUNIT_ASSERT(set.find("Max-Age=") != std::string::npos);
+    CPPUNIT_ASSERT(set.find("Secure") == std::string::npos);  // plain http here
+    std::string token = set.substr(12, 64);
+    CPPUNIT_ASSERT(gsp::web::isWellFormedToken(token));
+    // Only the hash is stored.
+    gsp::db::Database db(config_.database);
+    auto rs = db.sql("SELECT COUNT(*) FROM sessions WHERE token_hash = ?").arg(token).rows();
+    rs->next();
+    CPPUNIT_ASSERT_EQUAL(0, rs->getInt(1));
+    rs = db.sql("SELECT COUNT(*) FROM sessions WHERE token_hash = ?").arg(gsp::web::tokenHash(token)).rows();
+    rs->next();
+    CPPUNIT_ASSERT_EQUAL(1, rs->getInt(1));
+  }
+
+  void redirectAfterLoginComesBack() {
+    HttpClient anon(base_);
+    HttpResponse r = anon.get("/billing?page=1");
+    CPPUNIT_ASSERT_EQUAL(303L, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("/auth/login?next=%2Fbilling%3Fpage%3D1"), r.header("location"));
+    HttpResponse login;
+    HttpClient c = signIn(uniqueEmail("next"), "/billing?page=1", &login);
+    CPPUNIT_ASSERT_EQUAL(std::string("/billing?page=1"), login.header("location"));
+  }
+
+  void redirectAfterLoginIsNeverOpen() {
+    for (const char* next : {"//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"}) {
+      HttpResponse login;
+      signIn(uniqueEmail("open"), next, &login);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(next, std::string("/dashboard"), login.header("location"));
+    }
+  }
+
+  void csrfRejectionChangesNothing() {
+    std::string email = uniqueEmail("csrf");
+    HttpClient c = signIn(email);
+    std::string key = gsp::web::newToken().substr(0, 32);
+    HttpResponse none = c.post("/billing/add-funds", "amount=10&idempotency_key=" + key);
+    CPPUNIT_ASSERT_EQUAL(403L, none.status);
+    HttpResponse wrong = c.post("/billing/add-funds", "amount=10&csrf_token=" + gsp::web::csrfTokenFor(gsp::web::newToken()) +
+                                                          "&idempotency_key=" + key);
+    CPPUNIT_ASSERT_EQUAL(403L, wrong.status);
+    // Another user's valid token does not work either.
+    HttpClient other = signIn(uniqueEmail("csrf-other"));
+    HttpResponse foreign = c.post("/billing/add-funds", "amount=10&csrf_token=" + csrfOf(other) + "&idempotency_key=" + key);
+    CPPUNIT_ASSERT_EQUAL(403L, foreign.status);
+    gsp::db::Database db(config_.database);
+    CPPUNIT_ASSERT_EQUAL(int64_t(500), gsp::db::LedgerRepository(db).balance(userId(db, email)));
+  }
+
+  void addFundsUpdatesBalanceAndLedger() {
+    std::string email = uniqueEmail("funds");
+    HttpClient c = signIn(email);
+    HttpResponse page = c.get("/billing");
+    HttpResponse r = c.post("/billing/add-funds", "amount=25&csrf_token=" + formField(page.body, "csrf_token") +
+                                                      "&idempotency_key=" + formField(page.body, "idempotency_key"));
+    CPPUNIT_ASSERT_EQUAL(303L, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("/billing"), r.header("location"));
+    HttpResponse after = c.get("/billing");
+    CPPUNIT_ASSERT(after.body.find("Added $25.00. Your balance is $30.00.") != std::string::npos);
+    CPPUNIT_ASSERT(after.body.find("DEPOSIT") != std::string::npos);
+    gsp::db::Database db(config_.database);
+    gsp::db::LedgerRepository ledger(db);
+    int64_t id = userId(db, email);
+    CPPUNIT_ASSERT_EQUAL(int64_t(3000), ledger.balance(id));
+    CPPUNIT_ASSERT_EQUAL(ledger.balance(id), ledger.sumOfEntries(id));
+    // The flash shows once.
+    CPPUNIT_ASSERT(c.get("/billing").body.find("Added $25.00") == std::string::npos);
+  }
+
+  void badAmountsAreRejectedClearly() {
+    std::string email = uniqueEmail("bad");
+    HttpClient c = signIn(email);
+    struct { const char* amount; const char* message; } cases[] = {
+        {"0", "at least $1"}, {"-5", "whole number"}, {"abc", "whole number"}, {"1.50", "whole number"},
+        {"", "Enter an amount"}, {"100000", "The most you can add"}, {"1e3", "whole number"},
+        {"99999999999999999999999", "The most you can add"},
+    };
+    for (const auto& bad : cases) {
+      HttpResponse page = c.get("/billing");
+      HttpResponse r = c.post("/billing/add-funds", "amount=" + urlEncode(bad.amount) + "&csrf_token=" +
+                                                        formField(page.body, "csrf_token") + "&idempotency_key=" +
+                                                        formField(page.body, "idempotency_key"));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(bad.amount, 422L, r.status);
+      CPPUNIT_ASSERT_MESSAGE(bad.amount, r.body.find(bad.message) != std::string::npos);
+    }
+    gsp::db::Database db(config_.database);
+    gsp::db::LedgerRepository ledger(db);
+    CPPUNIT_ASSERT_EQUAL(int64_t(500), ledger.balance(userId(db, email)));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), ledger.count(userId(db, email)));
+  }
+
+  void resubmittedDepositCountsOnce() {
+    std::string email = uniqueEmail("twice");
+    HttpClient c = signIn(email);
+    HttpResponse page = c.get("/billing");
+    std::string body = "amount=7&csrf_token=" + formField(page.body, "csrf_token") +
+                       "&idempotency_key=" + formField(page.body, "idempotency_key");
+    CPPUNIT_ASSERT_EQUAL(303L, c.post("/billing/add-funds", body).status);
+    CPPUNIT_ASSERT_EQUAL(303L, c.post("/billing/add-funds", body).status);
+    CPPUNIT_ASSERT(c.get("/billing").body.find("already recorded") != std::string::npos);
+    gsp::db::Database db(config_.database);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1200), gsp::db::LedgerRepository(db).balance(userId(db, email)));
+  }
+
+  void concurrentDepositsAllCount() {
+    std::string email = uniqueEmail("race");
+    HttpClient c = signIn(email);
+    std::string csrf = csrfOf(c);
+    std::string session = c.cookie("gsp_session");
+    std::vector<std::thread> threads;
+    std::vector<long> statuses(20, 0);
+    for (int i = 0; i < 20; ++i) {
+      threads.emplace_back([&, i] {
+        HttpClient mine(base_);
+        mine.setCookie("gsp_session", session);
+        std::string key = gsp::crypto::toHex(gsp::crypto::randomBytes(16));
+        statuses[i] = mine.post("/billing/add-funds", "amount=1&csrf_token=" + csrf + "&idempotency_key=" + key).status;
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (long s : statuses) CPPUNIT_ASSERT_EQUAL(303L, s);
+    gsp::db::Database db(config_.database);
+    gsp::db::LedgerRepository ledger(db);
+    int64_t id = userId(db, email);
+    CPPUNIT_ASSERT_EQUAL(int64_t(500 + 20 * 100), ledger.balance(id));
+    CPPUNIT_ASSERT_EQUAL(ledger.balance(id), ledger.sumOfEntries(id));
+    CPPUNIT_ASSERT_EQUAL(int64_t(21), ledger.count(id));
+  }
+
+  void ledgerIsPaginatedNewestFirst() {
+    std::string email = uniqueEmail("pages");
+    HttpClient c = signIn(email);
+    std::string csrf = csrfOf(c);
+    for (int i = 1; i <= 30; ++i) {
+      std::string key = gsp::crypto::toHex(gsp::crypto::randomBytes(16));
+      CPPUNIT_ASSERT_EQUAL(303L, c.post("/billing/add-funds", "amount=" + std::to_string(i) + "&csrf_token=" + csrf +
+                                                                  "&idempotency_key=" + key).status);
+    }
+    HttpResponse first = c.get("/billing");
+    CPPUNIT_ASSERT(first.body.find("Page 1 of 2") != std::string::npos);
+    // Newest first: the $30 deposit comes before the $29 one.
+    size_t thirty = first.body.find("$30.00</td>"), twenty_nine = first.body.find("$29.00</td>");
+    CPPUNIT_ASSERT(thirty != std::string::npos && twenty_nine != std::string::npos && thirty < twenty_nine);
+    HttpResponse second = c.get("/billing?page=2");
+    CPPUNIT_ASSERT(second.body.find("Page 2 of 2") != std::string::npos);
+    CPPUNIT_ASSERT(second.body.find("Welcome credit") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/billing?page=999").status);
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/billing?page=-1").status);
+  }
+
+  void logoutRevokesSessionServerSide() {
+    HttpClient c = signIn(uniqueEmail("logout"));
+    std::string token = c.cookie("gsp_session");
+    HttpResponse out = c.get("/auth/logout");
+    CPPUNIT_ASSERT_EQUAL(303L, out.status);
+    CPPUNIT_ASSERT(out.setCookie("gsp_session").find("Max-Age=0") != std::string::npos);
+    gsp::db::Database db(config_.database);
+    auto rs = db.sql("SELECT COUNT(*) FROM sessions WHERE token_hash = ?").arg(gsp::web::tokenHash(token)).rows();
+    rs->next();
+    CPPUNIT_ASSERT_EQUAL(0, rs->getInt(1));
+    // A copy of the old cookie is worthless now.
+    HttpClient replay(base_);
+    replay.setCookie("gsp_session", token);
+    CPPUNIT_ASSERT_EQUAL(303L, replay.get("/dashboard").status);
+  }
+
+  void forgedSessionCookieIsIgnored() {
+    for (const std::string& forged : {gsp::web::newToken(), std::string("not-a-token"), std::string(500, 'a')}) {
+      HttpClient c(base_);
+      c.setCookie("gsp_session", forged);
+      HttpResponse r = c.get("/dashboard");
+      CPPUNIT_ASSERT_EQUAL(303L, r.status);
+      CPPUNIT_ASSERT(r.header("location").find("/auth/login") == 0);
+    }
+  }
+
+  void dashboardShowsEmptyState() {
+    HttpClient c = signIn(uniqueEmail("empty"));
+    HttpResponse r = c.get("/dashboard");
+    CPPUNIT_ASSERT_EQUAL(200L, r.status);
+    CPPUNIT_ASSERT(r.body.find("No servers yet") != std::string::npos);
+  }
+
+  void errorPages() {
+    HttpClient c = signIn(uniqueEmail("errors"));
+    HttpResponse nf = c.get("/no/such/page");
+    CPPUNIT_ASSERT_EQUAL(404L, nf.status);
+    CPPUNIT_ASSERT(nf.body.find("Page not found") != std::string::npos);
+    HttpResponse na = c.request("DELETE", "/dashboard", "", "");
+    CPPUNIT_ASSERT_EQUAL(405L, na.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("GET"), na.header("allow"));
+    CPPUNIT_ASSERT(na.body.find("Method not allowed") != std::string::npos);
+    HttpResponse big = c.post("/billing/add-funds", "amount=1&pad=" + std::string(100 * 1024, 'x'));
+    CPPUNIT_ASSERT_EQUAL(413L, big.status);
+    CPPUNIT_ASSERT(big.body.find("Too large") != std::string::npos);
+    HttpResponse bad = c.get("/dashboard?q=%zz");
+    CPPUNIT_ASSERT_EQUAL(400L, bad.status);
+    CPPUNIT_ASSERT(bad.body.find("Bad request") != std::string::npos);
+    HttpResponse forbidden = c.post("/billing/add-funds", "amount=1");
+    CPPUNIT_ASSERT_EQUAL(403L, forbidden.status);
+    CPPUNIT_ASSERT(forbidden.body.find("Forbidden") != std::string::npos);
+  }
+
+  void securityHeaders() {
+    HttpClient c(base_);
+    HttpResponse r = c.get("/auth/login");
+    CPPUNIT_ASSERT(r.header("content-security-policy").find("default-src 'self'") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), r.header("x-content-type-options"));
+    CPPUNIT_ASSERT_EQUAL(std::string("DENY"), r.header("x-frame-options"));
+    CPPUNIT_ASSERT_EQUAL(std::string("no-store"), r.header("cache-control"));
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/static/style.css").status);
+  }
+
+  void webhookPathIsNotPublic() {
+    HttpClient c(base_);
+    CPPUNIT_ASSERT_EQUAL(404L, c.request("POST", "/api/webhook/wake", "{}", "application/json").status);
+    CPPUNIT_ASSERT_EQUAL(404L, c.get("/api/webhook/activity").status);
+  }
+
+  void migrateTwiceIsSafe() {
+    int status = 0;
+    std::string out = runCommand(env("GSP_TEST_ADMIN") + " migrate", &status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("up to date") != std::string::npos);
+    out = runCommand(env("GSP_TEST_ADMIN") + " migrations", &status);
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("pending") == std::string::npos);
+    gsp::db::Database db(config_.database);
+    auto rs = db.sql("SELECT COUNT(*) FROM game_images WHERE slug IN ('minecraft-java','valheim','satisfactory','demo-game')").rows();
+    rs->next();
+    CPPUNIT_ASSERT_EQUAL(4, rs->getInt(1));
+  }
+
+  void requestAfterDatabaseRestartSucceeds() {
+    HttpClient c = signIn(uniqueEmail("restart"));
+    // Touch every worker's connection first, so they all hold a connection that the restart kills.
+    for (int i = 0; i < 20; ++i) CPPUNIT_ASSERT_EQUAL(200L, c.get("/billing").status);
+    int status = 0;
+    std::string out = runCommand(env("GSP_TEST_RESTART_DB"), &status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+    for (int i = 0; i < 20; ++i) {
+      HttpResponse r = c.get("/billing");
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("request " + std::to_string(i) + " after restart", 200L, r.status);
+    }
+  }
+
+  void signInPagesAreRateLimited() {
+    HttpClient c(base_);
+    int limited = 0;
+    for (int i = 0; i < 400 && limited == 0; ++i) limited += c.get("/auth/login").status == 429;
+    CPPUNIT_ASSERT(limited > 0);
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/static/style.css").status);  // only /auth is limited
+  }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(SiteTest);

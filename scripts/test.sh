@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what is missing, builds, runs the unit
+# tests, starts a private MariaDB, gsp-web and nginx on a free port, runs the
+# integration tests through nginx, the browser test in headless Chromium and
+# the packaging checks, then prints one line: "N passed, N failed".
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+set -e
+install_packages
+build_platform
+set +e
+
+STATE=$GSP_ROOT/var/test-$$
+rm -rf "$GSP_ROOT"/var/test-*
+mkdir -p "$STATE"
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+
+# Adds the "N passed, N failed" line of a runner's output to the totals.
+count_runner() {  # count_runner NAME OUTPUT_FILE EXIT_CODE
+  local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1)
+  if [ -z "$line" ]; then
+    FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1 (runner crashed, exit $3)")
+    tail -30 "$2"
+    return
+  fi
+  local p f; p=${line%% passed*}; f=${line#*, }; f=${f%% failed}
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+  [ "$f" -gt 0 ] && FAILED_NAMES+=("$1") && grep -v ' : OK$' "$2" | tail -60
+  [ "$f" -eq 0 ] && [ "$3" -ne 0 ] && { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1 (exit $3)"); }
+  return 0
+}
+
+# One shell-level test case: check NAME COMMAND...
+check() {
+  local name=$1; shift
+  if "$@" >"$STATE/check.out" 2>&1; then
+    PASSED=$((PASSED + 1)); echo "$name : OK"
+  else
+    FAILED=$((FAILED + 1)); FAILED_NAMES+=("$name"); echo "$name : FAILED"; tail -20 "$STATE/check.out"
+  fi
+}
+
+cleanup() { stop_all "$STATE"; }
+trap cleanup EXIT
+
+say "unit tests"
+"$GSP_BUILD/tests/unit_tests" >"$STATE/unit.out" 2>&1
+count_runner unit_tests "$STATE/unit.out" $?
+
+say "starting MariaDB, gsp-web and nginx"
+set -e
+start_mariadb "$STATE"
+create_database "$STATE"
+write_config "$STATE"
+migrate "$STATE" >/dev/null
+PORT=$(free_port)
+# gsp-web is our child here, so its exit code can be checked after SIGTERM.
+"$GSP_BUILD/src/gsp-web" --config="$STATE/gsp.ini" </dev/null >>"$STATE/gsp-web.log" 2>&1 &
+WEB_PID=$!
+echo $WEB_PID >"$STATE/gsp-web.pid"
+wait_for 20 "gsp-web" test -S "$STATE/gsp-web.sock"
+start_nginx "$STATE" "$PORT" 200
+set +e
+
+cat >"$STATE/restart-db" <<SH
+#!/bin/sh
+# Restarts the test MariaDB (used by the database-restart test).
+set -e
+. "$GSP_ROOT/scripts/lib.sh"
+stop_mariadb "$STATE"
+start_mariadb "$STATE"
+SH
+chmod +x "$STATE/restart-db"
+
+say "integration tests through nginx"
+GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
+  GSP_TEST_ADMIN="$GSP_BUILD/src/gsp-admin --config=$STATE/gsp.ini" \
+  GSP_TEST_RESTART_DB="bash $STATE/restart-db" \
+  "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
+count_runner integration_tests "$STATE/integration.out" $?
+
+say "browser test (headless Chromium)"
+(cd "$GSP_ROOT/tests/browser" && { [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; } &&
+  GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_SCREENSHOT_DIR="$GSP_BUILD" node --test signin.test.mjs) \
+  >"$STATE/browser.out" 2>&1
+rc=$?
+b_pass=$(grep -E '^# pass ' "$STATE/browser.out" | awk '{print $3}'); b_fail=$(grep -E '^# fail ' "$STATE/browser.out" | awk '{print $3}')
+echo "${b_pass:-0} passed, ${b_fail:-1} failed" >>"$STATE/browser.out"
+count_runner browser_test "$STATE/browser.out" $rc
+
+say "packaging and service checks"
+verify_units() {
+  local root="$STATE/install"
+  rm -rf "$root"
+  make -C "$GSP_BUILD" install DESTDIR="$root" >/dev/null
+  test -x "$root/usr/sbin/gsp-web" && test -f "$root/etc/gsp/gsp.ini.example" &&
+    test -f "$root/etc/nginx/sites-available/gsp-site.conf" && test -f "$root/usr/share/gsp/templates/layout.tpl" &&
+    test -f "$root/usr/share/gsp/sql/001_initial_schema.sql" && test -f "$root/usr/share/gsp/static/style.css" || return 1
+  # verify checks that ExecStart exists, so point it at the staged binary.
+  local units="$STATE/units"
+  mkdir -p "$units"
+  sed "s|/usr/sbin/|$root/usr/sbin/|" "$root/usr/lib/systemd/system/gsp-web.service" >"$units/gsp-web.service"
+  cp "$root/usr/lib/systemd/system/gsp-web.socket" "$units/"
+  systemd-analyze verify "$units/gsp-web.service" "$units/gsp-web.socket" 2>&1 | tee "$STATE/verify.out"
+  ! grep -q . "$STATE/verify.out"
+}
+check "install puts every file in place and systemd-analyze verify passes" verify_units
+check "nginx accepts the production site file" bash -c "
+  sh '$GSP_ROOT/nginx/render-site.sh' '$GSP_ROOT/nginx/gsp-site.conf.in' listen=127.0.0.1:1 \
+    fcgi_socket=/run/gsp/gsp-web.sock webhook_socket=$STATE/prod-webhook.sock static_dir=/usr/share/gsp/static auth_rate=10 \
+    > '$STATE/nginx/prod-site.conf' &&
+  sed 's|include $STATE/nginx/gsp-site.conf;|include $STATE/nginx/prod-site.conf;|' '$STATE/nginx/nginx.conf' > '$STATE/nginx/prod.conf' &&
+  nginx -t -q -p '$STATE/nginx' -c '$STATE/nginx/prod.conf' -e '$STATE/nginx/prod-error.log'"
+check "gsp-web --help lists its options; a bad value is refused by name" bash -c "
+  '$GSP_BUILD/src/gsp-web' --help | grep -q 'web.threads' &&
+  ! '$GSP_BUILD/src/gsp-web' --config='$STATE/gsp.ini' --web.threads=0 2>'$STATE/bad.out' &&
+  grep -q 'web.threads' '$STATE/bad.out'"
+sigterm_exits_cleanly() {
+  # A request in flight when SIGTERM arrives is still answered; then exit 0.
+  curl -s -o "$STATE/inflight.out" -w '%{http_code}' "http://127.0.0.1:$PORT/auth/login" >"$STATE/inflight.code" &
+  local curl_pid=$!
+  kill -TERM "$WEB_PID"
+  wait "$WEB_PID"; local rc=$?
+  wait $curl_pid
+  echo "gsp-web exit code $rc, in-flight request answered $(cat "$STATE/inflight.code")"
+  [ "$rc" -eq 0 ] && [ ! -S "$STATE/gsp-web.sock" ]
+}
+check "gsp-web exits 0 on SIGTERM and removes its socket" sigterm_exits_cleanly
+
+echo
+for name in "${FAILED_NAMES[@]}"; do echo "FAILED: $name"; done
+echo "logs: $STATE"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

@@ -155,12 +155,13 @@ stop_web() {
 
 # start_nginx STATE PORT [AUTH_RATE]: the rendered production site on 127.0.0.1:PORT.
 # The tests sign in many times a second, so they raise the /auth rate limit.
+# GSP_STATIC_DIR overrides the static folder (the benchmark adds a file to its own copy).
 start_nginx() {
   local state=$1 port=$2 auth_rate=${3:-10}
   mkdir -p "$state/nginx"
   sh "$GSP_ROOT/nginx/render-site.sh" "$GSP_ROOT/nginx/gsp-site.conf.in" listen="127.0.0.1:$port" \
     fcgi_socket="$state/gsp-web.sock" webhook_socket="$state/webhook.sock" \
-    static_dir="$GSP_ROOT/static" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
+    static_dir="${GSP_STATIC_DIR:-$GSP_ROOT/static}" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
   sed "s|@state@|$state/nginx|g" "$GSP_ROOT/nginx/local-nginx.conf.in" >"$state/nginx/nginx.conf"
   # The site includes fastcgi_params relative to nginx's configuration folder, as on Debian.
   cp /etc/nginx/fastcgi_params "$state/nginx/fastcgi_params"

@@ -44,12 +44,12 @@ DepositOutcome LedgerRepository::deposit(int64_t user_id, int64_t cents, const s
   return out;
 }
 
-std::vector<LedgerEntry> LedgerRepository::page(int64_t user_id, int offset, int limit) {
+LedgerRepository::Page LedgerRepository::page(int64_t user_id, int offset, int limit) {
   auto rs = db_.sql("SELECT id, amount_cents, balance_after_cents, type, description, "
                     "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') FROM transactions "
                     "WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?")
                 .arg(user_id).arg(limit).arg(offset).rows();
-  std::vector<LedgerEntry> out;
+  Page page;
   while (rs->next()) {
     LedgerEntry e;
     e.id = rs->getInt64(1);
@@ -58,9 +58,10 @@ std::vector<LedgerEntry> LedgerRepository::page(int64_t user_id, int offset, int
     e.type = rs->getString(4);
     e.description = rs->getString(5);
     e.created_at = rs->getString(6);
-    out.push_back(std::move(e));
+    page.entries.push_back(std::move(e));
   }
-  return out;
+  page.total = count(user_id);
+  return page;
 }
 
 int64_t LedgerRepository::count(int64_t user_id) {

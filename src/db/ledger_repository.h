@@ -42,7 +42,13 @@ class LedgerRepository {
   int64_t appendInTransaction(int64_t user_id, int64_t cents, EntryType type,
                               const std::string& description, const std::string& idempotency_key);
 
-  std::vector<LedgerEntry> page(int64_t user_id, int offset, int limit);
+  struct Page {
+    std::vector<LedgerEntry> entries;  // newest first
+    int64_t total = 0;                 // entries of the user in all pages
+  };
+  // The rows of one page and the total (two index-only queries: measured faster
+  // here than one query with COUNT(*) OVER (), which reads and sorts every row).
+  Page page(int64_t user_id, int offset, int limit);
   int64_t count(int64_t user_id);
   int64_t balance(int64_t user_id);
   int64_t sumOfEntries(int64_t user_id);

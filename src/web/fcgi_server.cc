@@ -108,10 +108,9 @@ void FcgiServer::workerLoop(int listen_fd) {
   FCGX_Request req;
   FCGX_InitRequest(&req, listen_fd, 0);
   while (true) {
-    {
-      std::lock_guard<std::mutex> lock(accept_mutex_);
-      if (stopping_ || FCGX_Accept_r(&req) < 0) break;
-    }
+    // Linux serialises accept() on one socket itself, so the workers accept
+    // concurrently (libfcgi's threaded example locks only for other systems).
+    if (stopping_ || FCGX_Accept_r(&req) < 0) break;
     StringMap params = cgiParams(req.envp);
     std::string body;
     Request request;
@@ -182,7 +181,7 @@ int FcgiServer::run() {
   }
   log::info() << "signal " << sig << ": finishing in-flight requests";
   stopping_ = true;
-  // Wakes the worker blocked in accept(); the others see stopping_ before accepting.
+  // Wakes every worker blocked in accept(); each then sees stopping_.
   shutdown(listen_fd, SHUT_RDWR);
   for (std::thread& t : workers) t.join();
   close(listen_fd);

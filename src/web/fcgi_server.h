@@ -5,7 +5,6 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
 
 #include "core/config.h"
 #include "web/app.h"
@@ -28,7 +27,6 @@ class FcgiServer {
   const Config& config_;
   const App& app_;
   const Views& views_;
-  std::mutex accept_mutex_;  // libfcgi's accept is serialised by the caller
   std::atomic<bool> stopping_{false};
 };
 

@@ -19,23 +19,27 @@ int requestedPage(const std::string& text) {
 
 Response renderBilling(Context& ctx, int status, int page_number, const std::string& amount,
                        const std::string& error) {
-  db::LedgerRepository ledger(ctx.db);
   const int per_page = ctx.config.billing_page_size;
+  db::LedgerRepository::Page rows = db::LedgerRepository(ctx.db).page(ctx.user->id, (page_number - 1) * per_page, per_page);
   BillingPage page;
-  page.total_entries = ledger.count(ctx.user->id);
-  page.pages = std::max<int64_t>(1, (page.total_entries + per_page - 1) / per_page);
-  page.page = std::min(page_number, page.pages);
-  for (const db::LedgerEntry& e : ledger.page(ctx.user->id, (page.page - 1) * per_page, per_page)) {
+  page.total_entries = rows.total;
+  page.pages = std::max<int64_t>(1, (rows.total + per_page - 1) / per_page);
+  if (page_number > page.pages) {
+    // Past the end (an old link, a typed URL): show the last page instead.
+    page_number = page.pages;
+    rows = db::LedgerRepository(ctx.db).page(ctx.user->id, (page_number - 1) * per_page, per_page);
+  }
+  page.page = page_number;
+  for (const db::LedgerEntry& e : rows.entries) {
     page.entries.push_back({e.created_at, e.type, e.description, e.amount_cents, e.balance_after_cents});
   }
-  page.balance_cents = ledger.balance(ctx.user->id);
+  // The balance was read with the session, in the same request.
+  page.balance_cents = ctx.user->credits_cents;
   page.max_deposit_cents = ctx.config.billing_max_deposit_cents;
   page.idempotency_key = newToken().substr(0, 32);
   page.amount = amount;
   page.error = error;
-  LayoutModel layout = ctx.layout("Billing", "billing");
-  layout.balance_cents = page.balance_cents;
-  return Response::html(status, ctx.views.billing(layout, page));
+  return Response::html(status, ctx.views.billing(ctx.layout("Billing", "billing"), page));
 }
 
 bool wellFormedKey(const std::string& key) {

@@ -1,0 +1,77 @@
+// EventLoop: a single-threaded epoll reactor with one-shot timers and deferred
+// tasks. Handlers are registered per fd and must outlive their registration;
+// objects that close during a dispatch batch free themselves through defer(),
+// so a later event of the same batch never touches freed memory.
+// Not thread-safe: every call comes from the loop's own thread.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "unique_fd.h"
+
+namespace gsp::proxy {
+
+// Receives readiness for one registered fd; `events` is the EPOLL* mask.
+// An object watching several fds registers one IoHandler per fd.
+class IoHandler {
+ public:
+  virtual ~IoHandler() = default;
+  virtual void onIo(uint32_t events) = 0;
+};
+
+class EventLoop {
+ public:
+  using TimerId = uint64_t;
+  using Task = std::function<void()>;
+
+  EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  bool ok() const { return epoll_.valid(); }
+
+  // Edge-triggered unless the caller leaves EPOLLET out of `events`.
+  bool add(int fd, uint32_t events, IoHandler* handler);
+  bool modify(int fd, uint32_t events, IoHandler* handler);
+  void remove(int fd);
+
+  // Runs `task` once after `delay_ms`; cancel() before then drops it.
+  TimerId after(int64_t delay_ms, Task task);
+  void cancel(TimerId id);
+
+  // Runs `task` after the current dispatch batch (used for deferred frees).
+  void defer(Task task);
+
+  // Milliseconds on the monotonic clock, sampled once per loop iteration.
+  int64_t nowMs() const { return now_ms_; }
+  static int64_t monotonicMs();
+
+  // Dispatches until stop(). Returns when stopped.
+  void run();
+  void stop() { running_ = false; }
+
+ private:
+  int nextTimeoutMs() const;
+  void runTimers();
+  void runDeferred();
+
+  UniqueFd epoll_;
+  bool running_ = false;
+  int64_t now_ms_ = 0;
+  TimerId next_timer_id_ = 1;
+  std::multimap<int64_t, TimerId> timers_by_deadline_;
+  struct Timer {
+    std::multimap<int64_t, TimerId>::iterator position;
+    Task task;
+  };
+  std::unordered_map<TimerId, Timer> timers_;
+  std::vector<Task> deferred_;
+};
+
+}  // namespace gsp::proxy

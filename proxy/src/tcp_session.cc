@@ -1,0 +1,417 @@
+#include "tcp_session.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "core/log.h"
+#include "tcp_listener.h"
+
+namespace gsp::proxy {
+
+namespace {
+constexpr uint32_t kEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+constexpr int64_t kGreetingTimeoutMs = 10000;
+constexpr int kMaxConnectAttempts = 3;
+constexpr int kPipeSize = 1 << 18;
+constexpr size_t kSpliceChunk = 1 << 18;
+}  // namespace
+
+void TcpSession::Side::onIo(uint32_t events) {
+  if (client) session->onClientIo(events);
+  else session->onUpstreamIo(events);
+}
+
+TcpSession::TcpSession(ProxyContext& ctx, TcpListener& owner, UniqueFd client, const SocketAddress& peer,
+                       const PortMapping& mapping)
+    : ctx_(ctx), owner_(owner), client_(std::move(client)), peer_(peer), mapping_(mapping) {
+  client_side_.session = this;
+  client_side_.client = true;
+  upstream_side_.session = this;
+  ctx_.stats.tcp_connections++;
+}
+
+TcpSession::~TcpSession() {
+  // Normally finish() ran already; at shutdown the fds close through their owners.
+  ctx_.waker.release(this);
+  if (timer_) ctx_.loop.cancel(timer_);
+}
+
+void TcpSession::start() {
+  ctx_.loop.add(client_.get(), kEvents, &client_side_);
+  ctx_.noteTraffic();
+  if (const SocketAddress* up = ctx_.waker.upstream()) {
+    connectUpstream(*up);  // fast path: the game runs
+    return;
+  }
+  if (ctx_.config.minecraft) {
+    state_ = State::kGreeting;
+    bool starting = ctx_.waker.state() == UpstreamWaker::State::kWaking;
+    greeter_ = std::make_unique<MinecraftGreeter>(starting ? ctx_.config.minecraft_starting_motd
+                                                           : ctx_.config.minecraft_sleeping_motd);
+    timer_ = ctx_.loop.after(kGreetingTimeoutMs, [this] {
+      timer_ = 0;
+      finish("no minecraft handshake in time");
+    });
+    return;  // the handshake arrives as a client event
+  }
+  hold();
+}
+
+void TcpSession::onClientIo(uint32_t events) {
+  switch (state_) {
+    case State::kGreeting:
+      if (!readIntoHold()) return;
+      greet();
+      return;
+    case State::kConnecting:
+    case State::kHeld:
+      readIntoHold();
+      return;
+    case State::kRelaying:
+      if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        if (pump(up_) != Pump::kOk) return finish("client read/upstream write failed");
+      }
+      if (events & EPOLLOUT) {
+        if (pump(down_) != Pump::kOk) return finish("client write failed");
+      }
+      checkDone();
+      return;
+    case State::kDraining: {
+      while (final_off_ < final_.size()) {
+        ssize_t n = send(client_.get(), final_.data() + final_off_, final_.size() - final_off_, MSG_NOSIGNAL);
+        if (n < 0 && errno == EAGAIN) return;
+        if (n <= 0) break;
+        final_off_ += static_cast<size_t>(n);
+      }
+      finish("reply sent");
+      return;
+    }
+    case State::kClosed:
+      return;
+  }
+}
+
+void TcpSession::onUpstreamIo(uint32_t events) {
+  if (state_ == State::kConnecting) {
+    int err = socketError(upstream_.get());
+    if (err == 0 && (events & EPOLLERR)) err = ECONNREFUSED;
+    if (err != 0) return onConnectFailed(errnoText(err));
+    if (events & EPOLLOUT) onConnected();
+    return;
+  }
+  if (state_ != State::kRelaying) return;
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    if (pump(down_) != Pump::kOk) return finish("upstream read/client write failed");
+  }
+  if (events & EPOLLOUT) {
+    if (pump(up_) != Pump::kOk) return finish("upstream write failed");
+  }
+  checkDone();
+}
+
+bool TcpSession::readIntoHold() {
+  // A full hold buffer stops reading: the client's kernel buffer and TCP window
+  // hold the rest until the relay starts.
+  while (!client_eof_ && static_cast<int64_t>(held_.size()) < ctx_.config.hold_buffer_bytes) {
+    size_t room = static_cast<size_t>(ctx_.config.hold_buffer_bytes) - held_.size();
+    size_t want = std::min(room, ctx_.scratch.size());
+    ssize_t n = recv(client_.get(), ctx_.scratch.data(), want, 0);
+    if (n > 0) {
+      held_.append(ctx_.scratch.data(), static_cast<size_t>(n));
+      ctx_.stats.bytes_from_clients += n;
+      ctx_.noteTraffic();
+      continue;
+    }
+    if (n == 0) {
+      client_eof_ = true;
+      break;
+    }
+    if (errno == EAGAIN) break;
+    finish("client error while held");
+    return false;
+  }
+  if (client_eof_ && state_ == State::kGreeting) {
+    finish("client left during handshake");
+    return false;
+  }
+  return true;
+}
+
+void TcpSession::greet() {
+  while (state_ == State::kGreeting) {
+    MinecraftGreeter::Step step = greeter_->feed(held_);
+    switch (step.action) {
+      case MinecraftGreeter::Action::kNeedMore:
+        if (static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes)
+          return finish("minecraft greeting too large");
+        return;
+      case MinecraftGreeter::Action::kReply:
+        if (send(client_.get(), step.reply.data(), step.reply.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(step.reply.size()))
+          return finish("client did not take the status reply");
+        continue;
+      case MinecraftGreeter::Action::kReplyAndClose:
+        return sendFinal(step.reply);
+      case MinecraftGreeter::Action::kLogin:
+        if (timer_) {
+          ctx_.loop.cancel(timer_);
+          timer_ = 0;
+        }
+        minecraft_login_ = true;
+        log::info() << "minecraft login from " << peer_.toString() << " (protocol "
+                    << greeter_->handshake().protocol_version << ")";
+        greeter_.reset();
+        holdOrConnect();
+        return;
+      case MinecraftGreeter::Action::kClose:
+        return finish("malformed or legacy minecraft greeting");
+    }
+  }
+}
+
+void TcpSession::holdOrConnect() {
+  if (const SocketAddress* up = ctx_.waker.upstream()) return connectUpstream(*up);
+  hold();
+}
+
+void TcpSession::hold() {
+  state_ = State::kHeld;
+  WakeCall call;
+  call.protocol = Protocol::kTcp;
+  call.public_port = mapping_.public_port;
+  call.client = peer_.hostString();
+  call.reason = minecraft_login_ ? "minecraft-login" : "tcp";
+  if (!ctx_.waker.hold(this, call)) {
+    ctx_.stats.refused_clients++;
+    finish("too many held clients");
+  }
+}
+
+void TcpSession::connectUpstream(const SocketAddress& upstream) {
+  state_ = State::kConnecting;
+  ++connect_attempts_;
+  SocketAddress target = upstream;
+  target.setPort(mapping_.upstream_port);
+  auto fd = startConnect(target, SOCK_STREAM);
+  if (!fd.isOk()) {
+    // No connect in flight: retry from the next loop turn, not from inside the waker.
+    ctx_.loop.defer([this, why = fd.status().message()] {
+      if (state_ == State::kConnecting) onConnectFailed(why);
+    });
+    return;
+  }
+  upstream_ = std::move(fd.value());
+  ctx_.loop.add(upstream_.get(), kEvents, &upstream_side_);
+  timer_ = ctx_.loop.after(ctx_.config.connect_timeout_ms, [this] {
+    timer_ = 0;
+    onConnectFailed("connect timed out");
+  });
+}
+
+void TcpSession::onConnectFailed(const std::string& why) {
+  if (timer_) {
+    ctx_.loop.cancel(timer_);
+    timer_ = 0;
+  }
+  if (upstream_.valid()) {
+    ctx_.loop.remove(upstream_.get());
+    upstream_.reset();
+  }
+  log::debug() << "upstream connect for " << peer_.toString() << " failed: " << why;
+  ctx_.waker.reportFailure();
+  if (connect_attempts_ >= kMaxConnectAttempts) return finish("upstream keeps refusing");
+  hold();
+}
+
+void TcpSession::onConnected() {
+  if (timer_) {
+    ctx_.loop.cancel(timer_);
+    timer_ = 0;
+  }
+  startRelay();
+}
+
+void TcpSession::startRelay() {
+  state_ = State::kRelaying;
+  up_.from = client_.get();
+  up_.to = upstream_.get();
+  up_.counter = &ctx_.stats.bytes_from_clients;
+  up_.pending = std::move(held_);  // replayed first; already counted
+  up_.eof = client_eof_;
+  down_.from = upstream_.get();
+  down_.to = client_.get();
+  down_.counter = &ctx_.stats.bytes_to_clients;
+  held_.clear();
+  if (ctx_.config.relay_mode == RelayMode::kSplice) {
+    for (Direction* d : {&up_, &down_}) {
+      int fds[2];
+      if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return finish("out of pipes");
+      d->pipe_read.reset(fds[0]);
+      d->pipe_write.reset(fds[1]);
+      fcntl(fds[1], F_SETPIPE_SZ, kPipeSize);
+    }
+  }
+  if (pump(up_) != Pump::kOk) return finish("upstream write failed");
+  if (pump(down_) != Pump::kOk) return finish("client write failed");
+  checkDone();
+}
+
+bool TcpSession::flushPending(Direction& d, bool* blocked) {
+  while (d.pending_off < d.pending.size()) {
+    ssize_t n = send(d.to, d.pending.data() + d.pending_off, d.pending.size() - d.pending_off, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN) {
+        *blocked = true;
+        return true;
+      }
+      return false;
+    }
+    d.pending_off += static_cast<size_t>(n);
+  }
+  d.pending.clear();
+  d.pending.shrink_to_fit();
+  d.pending_off = 0;
+  return true;
+}
+
+TcpSession::Pump TcpSession::pump(Direction& d) {
+  return ctx_.config.relay_mode == RelayMode::kSplice ? pumpSplice(d) : pumpCopy(d);
+}
+
+TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
+  char* buf = ctx_.scratch.data();
+  const size_t size = ctx_.scratch.size();
+  while (true) {
+    bool blocked = false;
+    if (!flushPending(d, &blocked)) return Pump::kError;
+    if (blocked) return Pump::kOk;  // resume on the writable edge of `to`
+    if (d.eof) {
+      if (!d.shut) {
+        shutdown(d.to, SHUT_WR);
+        d.shut = true;
+      }
+      return Pump::kOk;
+    }
+    ssize_t n = recv(d.from, buf, size, 0);
+    if (n > 0) {
+      *d.counter += n;
+      ctx_.noteTraffic();
+      ssize_t w = send(d.to, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
+      if (w < 0) {
+        if (errno != EAGAIN) return Pump::kError;
+        w = 0;
+      }
+      if (w < n) {
+        d.pending.assign(buf + w, static_cast<size_t>(n - w));
+        return Pump::kOk;
+      }
+      // A short read drained the socket; new data raises a new edge.
+      if (static_cast<size_t>(n) < size) return Pump::kOk;
+      continue;
+    }
+    if (n == 0) {
+      d.eof = true;
+      continue;
+    }
+    if (errno == EAGAIN) return Pump::kOk;
+    return Pump::kError;
+  }
+}
+
+TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
+  while (true) {
+    bool blocked = false;
+    if (!flushPending(d, &blocked)) return Pump::kError;
+    if (blocked) return Pump::kOk;
+    while (d.in_pipe > 0) {
+      ssize_t n = splice(d.pipe_read.get(), nullptr, d.to, nullptr, d.in_pipe,
+                         SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) {
+        d.in_pipe -= static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EAGAIN) return Pump::kOk;
+      return Pump::kError;
+    }
+    if (d.eof) {
+      if (!d.shut) {
+        shutdown(d.to, SHUT_WR);
+        d.shut = true;
+      }
+      return Pump::kOk;
+    }
+    ssize_t n = splice(d.from, nullptr, d.pipe_write.get(), nullptr, kSpliceChunk,
+                       SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+      d.in_pipe += static_cast<size_t>(n);
+      *d.counter += n;
+      ctx_.noteTraffic();
+      continue;
+    }
+    if (n == 0) {
+      d.eof = true;
+      continue;
+    }
+    if (errno == EAGAIN) return Pump::kOk;
+    return Pump::kError;
+  }
+}
+
+void TcpSession::checkDone() {
+  if (state_ == State::kRelaying && up_.shut && down_.shut) finish("both sides closed");
+}
+
+void TcpSession::onUpstreamReady(const SocketAddress& upstream) {
+  if (state_ != State::kHeld) return;
+  connectUpstream(upstream);
+}
+
+void TcpSession::onWakeFailed(WakeFailure why) {
+  if (state_ != State::kHeld) return;
+  if (minecraft_login_) {
+    return sendFinal(minecraft::loginDisconnectFrame(
+        why == WakeFailure::kHoldTimeout
+            ? ctx_.config.minecraft_kick_message
+            : "This server is asleep and could not be woken right now. Try again later."));
+  }
+  finish(why == WakeFailure::kHoldTimeout ? "hold timed out" : "wake refused");
+}
+
+void TcpSession::sendFinal(const std::string& bytes) {
+  state_ = State::kDraining;
+  final_ = bytes;
+  final_off_ = 0;
+  onClientIo(EPOLLOUT);
+}
+
+void TcpSession::finish(const char* why) {
+  if (state_ == State::kClosed) return;
+  log::debug() << "tcp " << peer_.toString() << " closed: " << why;
+  state_ = State::kClosed;
+  ctx_.waker.release(this);
+  if (timer_) {
+    ctx_.loop.cancel(timer_);
+    timer_ = 0;
+  }
+  if (upstream_.valid()) {
+    ctx_.loop.remove(upstream_.get());
+    upstream_.reset();
+  }
+  if (client_.valid()) {
+    ctx_.loop.remove(client_.get());
+    // An orderly FIN (not RST) for a client whose bytes were all read.
+    shutdown(client_.get(), SHUT_WR);
+    client_.reset();
+  }
+  up_.pipe_read.reset();
+  up_.pipe_write.reset();
+  down_.pipe_read.reset();
+  down_.pipe_write.reset();
+  ctx_.stats.tcp_connections--;
+  owner_.sessionClosed(this);
+  if (ctx_.on_client_gone) ctx_.on_client_gone();
+}
+
+}  // namespace gsp::proxy

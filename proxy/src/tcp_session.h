@@ -1,0 +1,97 @@
+// TcpSession: one client connection on a public TCP port, from accept to the
+// single close path (finish()). Game up: connect and relay both ways. Game not
+// up: hold the client (keeping what it sends, up to --hold-buffer-bytes), let
+// the waker wake the game, then connect and replay those bytes first. With
+// --minecraft and the game down, a MinecraftGreeter answers server-list pings
+// and only a login is held. Relay is zero-copy (splice through a pipe per
+// direction) or copy through the shared scratch buffer; either way a slow side
+// stops reads from the other (bounded memory), and half-closes are forwarded.
+// Owned by its TcpListener; loop thread only.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "minecraft_greeter.h"
+#include "proxy_context.h"
+#include "upstream_waker.h"
+
+namespace gsp::proxy {
+
+class TcpListener;
+
+class TcpSession : public WakeWaiter {
+ public:
+  TcpSession(ProxyContext& ctx, TcpListener& owner, UniqueFd client, const SocketAddress& peer,
+             const PortMapping& mapping);
+  ~TcpSession() override;
+
+  void start();
+
+  void onUpstreamReady(const SocketAddress& upstream) override;
+  void onWakeFailed(WakeFailure why) override;
+
+ private:
+  enum class State { kGreeting, kConnecting, kHeld, kRelaying, kDraining, kClosed };
+
+  // One direction of the relay.
+  struct Direction {
+    int from = -1;
+    int to = -1;
+    std::string pending;     // bytes read but not yet written (replay, partial writes)
+    size_t pending_off = 0;
+    UniqueFd pipe_read, pipe_write;  // splice mode
+    size_t in_pipe = 0;
+    bool eof = false;        // `from` has no more data
+    bool shut = false;       // `to` got shutdown(SHUT_WR)
+    int64_t* counter = nullptr;
+  };
+  enum class Pump { kOk, kError };
+
+  struct Side : IoHandler {
+    TcpSession* session = nullptr;
+    bool client = false;
+    void onIo(uint32_t events) override;
+  };
+
+  void onClientIo(uint32_t events);
+  void onUpstreamIo(uint32_t events);
+  // Before relaying: read what the client sends into held_. False on error/close.
+  bool readIntoHold();
+  void greet();
+  void holdOrConnect();
+  void hold();
+  void connectUpstream(const SocketAddress& upstream);
+  void onConnected();
+  void onConnectFailed(const std::string& why);
+  void startRelay();
+  Pump pump(Direction& d);
+  Pump pumpCopy(Direction& d);
+  Pump pumpSplice(Direction& d);
+  bool flushPending(Direction& d, bool* blocked);
+  void checkDone();
+  void sendFinal(const std::string& bytes);  // reply, then close once written
+  void finish(const char* why);
+
+  ProxyContext& ctx_;
+  TcpListener& owner_;
+  UniqueFd client_;
+  UniqueFd upstream_;
+  SocketAddress peer_;
+  PortMapping mapping_;
+  Side client_side_, upstream_side_;
+  State state_ = State::kConnecting;
+
+  std::string held_;        // client bytes before the relay starts
+  bool client_eof_ = false;
+  std::unique_ptr<MinecraftGreeter> greeter_;
+  bool minecraft_login_ = false;
+  std::string final_;       // reply written before closing (kDraining)
+  size_t final_off_ = 0;
+
+  EventLoop::TimerId timer_ = 0;  // connect or greeting timeout
+  int connect_attempts_ = 0;
+  Direction up_, down_;
+};
+
+}  // namespace gsp::proxy

@@ -1,0 +1,143 @@
+#include "udp_port.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/log.h"
+
+namespace gsp::proxy {
+
+UdpPort::UdpPort(ProxyContext& ctx, const PortMapping& mapping)
+    : ctx_(ctx), mapping_(mapping), buffers_(static_cast<size_t>(kBatch) * (ctx.config.udp_max_datagram + 1)) {}
+
+UdpPort::~UdpPort() {
+  if (sweep_timer_) ctx_.loop.cancel(sweep_timer_);
+  if (fd_.valid()) ctx_.loop.remove(fd_.get());
+  sessions_.clear();
+}
+
+Status UdpPort::bind(const std::string& address) {
+  SocketAddress addr;
+  if (!SocketAddress::fromNumeric(address, mapping_.public_port, &addr))
+    return Status::invalid("--listen-address: '" + address + "' is not an IP address");
+  auto fd = bindUdp(addr);
+  if (!fd.isOk()) return fd.status();
+  fd_ = std::move(fd.value());
+  setSocketBuffers(fd_.get(), 4 << 20, 4 << 20);
+  ctx_.loop.add(fd_.get(), EPOLLIN | EPOLLET, this);
+  int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
+  sweep_timer_ = ctx_.loop.after(every, [this] { sweepIdle(); });
+  return Status::ok();
+}
+
+void UdpPort::onIo(uint32_t) {
+  const size_t slot = static_cast<size_t>(ctx_.config.udp_max_datagram) + 1;
+  while (true) {
+    for (int i = 0; i < kBatch; ++i) {
+      iovs_[i].iov_base = buffers_.data() + i * slot;
+      iovs_[i].iov_len = slot;
+      memset(&msgs_[i].msg_hdr, 0, sizeof(msghdr));
+      msgs_[i].msg_hdr.msg_name = &addrs_[i];
+      msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      msgs_[i].msg_hdr.msg_iov = &iovs_[i];
+      msgs_[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = recvmmsg(fd_.get(), msgs_, kBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno != EAGAIN && errno != EINTR) log::warn() << "udp recv: " << errnoText(errno);
+      return;
+    }
+    // Consecutive datagrams of one relaying session go out in one sendmmsg.
+    mmsghdr out[kBatch];
+    int out_n = 0;
+    UdpSession* run = nullptr;
+    auto flush = [&] {
+      if (!run || out_n == 0) return;
+      int sent = sendmmsg(run->upstreamFd(), out, static_cast<unsigned>(out_n), 0);
+      if (sent < 0) sent = 0;
+      if (sent < out_n) {
+        if (errno == ECONNREFUSED) {
+          // The game went away: keep the rest for the next wake, in order.
+          run->upstreamFailed();
+          for (int j = sent; j < out_n; ++j)
+            run->fromClientHeld(static_cast<const char*>(out[j].msg_hdr.msg_iov->iov_base),
+                                out[j].msg_hdr.msg_iov->iov_len);
+        } else {
+          ctx_.stats.dropped_datagrams += out_n - sent;
+        }
+      }
+      run->noteSent();
+      out_n = 0;
+    };
+    for (int i = 0; i < n; ++i) {
+      size_t len = msgs_[i].msg_len;
+      if ((msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) || len > static_cast<size_t>(ctx_.config.udp_max_datagram)) {
+        ctx_.stats.dropped_datagrams++;
+        continue;
+      }
+      SocketAddress from;
+      memcpy(&from.storage, &addrs_[i], msgs_[i].msg_hdr.msg_namelen);
+      from.length = msgs_[i].msg_hdr.msg_namelen;
+      std::string key = from.key();
+      auto it = sessions_.find(key);
+      if (it == sessions_.end()) {
+        if (ctx_.stats.liveClients() >= ctx_.config.max_clients) {
+          ctx_.stats.refused_clients++;
+          ctx_.stats.dropped_datagrams++;
+          continue;
+        }
+        it = sessions_.emplace(key, std::make_unique<UdpSession>(ctx_, *this, from, key)).first;
+      }
+      UdpSession* s = it->second.get();
+      ctx_.stats.bytes_from_clients += static_cast<int64_t>(len);
+      if (!s->relaying()) {
+        flush();
+        s->fromClientHeld(static_cast<const char*>(iovs_[i].iov_base), len);
+        continue;
+      }
+      if (s != run) {
+        flush();
+        run = s;
+      }
+      memset(&out[out_n], 0, sizeof(mmsghdr));
+      iovs_[i].iov_len = len;
+      out[out_n].msg_hdr.msg_iov = &iovs_[i];
+      out[out_n].msg_hdr.msg_iovlen = 1;
+      ++out_n;
+    }
+    flush();
+    ctx_.noteTraffic();
+    if (n < kBatch) return;
+  }
+}
+
+void UdpPort::sendToClient(const SocketAddress& to, mmsghdr* msgs, int count) {
+  for (int i = 0; i < count; ++i) {
+    msgs[i].msg_hdr.msg_name = const_cast<sockaddr*>(to.get());
+    msgs[i].msg_hdr.msg_namelen = to.length;
+  }
+  int sent = sendmmsg(fd_.get(), msgs, static_cast<unsigned>(count), 0);
+  if (sent < 0) sent = 0;
+  if (sent < count) ctx_.stats.dropped_datagrams += count - sent;
+}
+
+void UdpPort::sessionClosed(UdpSession* session) {
+  auto it = sessions_.find(session->key());
+  if (it == sessions_.end() || it->second.get() != session) return;
+  UdpSession* raw = it->second.release();
+  sessions_.erase(it);
+  ctx_.loop.defer([raw] { delete raw; });
+}
+
+void UdpPort::sweepIdle() {
+  int64_t cutoff = ctx_.loop.nowMs() - ctx_.config.udp_idle_timeout_ms;
+  std::vector<UdpSession*> idle;
+  for (auto& [key, s] : sessions_) {
+    if (s->lastActivityMs() <= cutoff) idle.push_back(s.get());
+  }
+  for (UdpSession* s : idle) s->finish("idle");
+  int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
+  sweep_timer_ = ctx_.loop.after(every, [this] { sweepIdle(); });
+}
+
+}  // namespace gsp::proxy

@@ -1,0 +1,156 @@
+#include "udp_session.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/log.h"
+#include "udp_port.h"
+
+namespace gsp::proxy {
+
+UdpSession::UdpSession(ProxyContext& ctx, UdpPort& port, const SocketAddress& client, std::string key)
+    : ctx_(ctx), port_(port), client_(client), key_(std::move(key)), last_activity_ms_(ctx.loop.nowMs()) {
+  ctx_.stats.udp_sessions++;
+}
+
+UdpSession::~UdpSession() {
+  ctx_.waker.release(this);
+  if (upstream_.valid()) ctx_.loop.remove(upstream_.get());
+}
+
+void UdpSession::fromClientHeld(const char* data, size_t len) {
+  last_activity_ms_ = ctx_.loop.nowMs();
+  if (state_ == State::kClosed) return;
+  if (static_cast<int>(queue_.size()) >= ctx_.config.udp_hold_datagrams) {
+    ctx_.stats.dropped_datagrams++;
+  } else {
+    queue_.emplace_back(data, len);
+  }
+  if (state_ == State::kNew) {
+    if (const SocketAddress* up = ctx_.waker.upstream()) {
+      if (connect(*up)) return;
+    }
+    hold();
+  }
+}
+
+void UdpSession::hold() {
+  state_ = State::kHeld;
+  WakeCall call;
+  call.protocol = Protocol::kUdp;
+  call.public_port = port_.mapping().public_port;
+  call.client = client_.hostString();
+  call.reason = "udp";
+  if (!ctx_.waker.hold(this, call)) {
+    ctx_.stats.refused_clients++;
+    finish("too many held clients");
+  }
+}
+
+bool UdpSession::connect(const SocketAddress& upstream) {
+  SocketAddress target = upstream;
+  target.setPort(port_.mapping().upstream_port);
+  auto fd = startConnect(target, SOCK_DGRAM);
+  if (!fd.isOk()) {
+    log::debug() << "udp upstream socket: " << fd.status().message();
+    return false;
+  }
+  upstream_ = std::move(fd.value());
+  setSocketBuffers(upstream_.get(), 1 << 20, 1 << 20);
+  ctx_.loop.add(upstream_.get(), EPOLLIN | EPOLLET, this);
+  state_ = State::kRelaying;
+  while (!queue_.empty()) {
+    const std::string& d = queue_.front();
+    if (send(upstream_.get(), d.data(), d.size(), 0) < 0) {
+      if (errno == ECONNREFUSED) {
+        upstreamFailed();
+        hold();
+        return true;
+      }
+      ctx_.stats.dropped_datagrams++;
+    }
+    queue_.pop_front();
+  }
+  return true;
+}
+
+void UdpSession::upstreamFailed() {
+  if (upstream_.valid()) {
+    ctx_.loop.remove(upstream_.get());
+    upstream_.reset();
+  }
+  ctx_.waker.reportFailure();
+  state_ = State::kNew;
+}
+
+void UdpSession::onIo(uint32_t) {
+  if (state_ != State::kRelaying) return;
+  constexpr int kBatch = UdpPort::kBatch;
+  const size_t slot = static_cast<size_t>(ctx_.config.udp_max_datagram) + 1;
+  mmsghdr msgs[kBatch];
+  iovec iovs[kBatch];
+  while (true) {
+    for (int i = 0; i < kBatch; ++i) {
+      iovs[i].iov_base = ctx_.scratch.data() + i * slot;
+      iovs[i].iov_len = slot;
+      memset(&msgs[i].msg_hdr, 0, sizeof(msghdr));
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = recvmmsg(upstream_.get(), msgs, kBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) return;
+      // ECONNREFUSED: the game stopped listening. Later datagrams wake it again.
+      upstreamFailed();
+      return;
+    }
+    int keep = 0;
+    for (int i = 0; i < n; ++i) {
+      if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+          msgs[i].msg_len > static_cast<unsigned>(ctx_.config.udp_max_datagram)) {
+        ctx_.stats.dropped_datagrams++;
+        continue;
+      }
+      iovs[i].iov_len = msgs[i].msg_len;
+      ctx_.stats.bytes_to_clients += msgs[i].msg_len;
+      if (keep != i) {
+        msgs[keep] = msgs[i];
+        msgs[keep].msg_hdr.msg_iov = &iovs[i];
+      }
+      ++keep;
+    }
+    if (keep) port_.sendToClient(client_, msgs, keep);
+    last_activity_ms_ = ctx_.loop.nowMs();
+    ctx_.noteTraffic();
+    if (n < kBatch) return;
+  }
+}
+
+void UdpSession::onUpstreamReady(const SocketAddress& upstream) {
+  if (state_ != State::kHeld) return;
+  state_ = State::kNew;
+  if (!connect(upstream)) finish("cannot open an upstream socket");
+}
+
+void UdpSession::onWakeFailed(WakeFailure why) {
+  if (state_ != State::kHeld) return;
+  ctx_.stats.dropped_datagrams += static_cast<int64_t>(queue_.size());
+  queue_.clear();
+  finish(why == WakeFailure::kHoldTimeout ? "hold timed out" : "wake refused");
+}
+
+void UdpSession::finish(const char* why) {
+  if (state_ == State::kClosed) return;
+  log::debug() << "udp session " << client_.toString() << " ended: " << why;
+  state_ = State::kClosed;
+  ctx_.waker.release(this);
+  if (upstream_.valid()) {
+    ctx_.loop.remove(upstream_.get());
+    upstream_.reset();
+  }
+  ctx_.stats.udp_sessions--;
+  port_.sessionClosed(this);
+  if (ctx_.on_client_gone) ctx_.on_client_gone();
+}
+
+}  // namespace gsp::proxy

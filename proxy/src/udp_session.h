@@ -1,0 +1,59 @@
+// UdpSession: the traffic of one client address on one public UDP port. Game
+// up: datagrams go out on the session's connected upstream socket and replies
+// come back through the public port. Game down: datagrams are buffered (at
+// most --udp-hold-datagrams, the rest dropped and counted) while the waker
+// wakes the game, then replayed in order. Owned by its UdpPort; loop thread only.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <deque>
+#include <string>
+
+#include "proxy_context.h"
+#include "upstream_waker.h"
+
+namespace gsp::proxy {
+
+class UdpPort;
+
+class UdpSession : public WakeWaiter, public IoHandler {
+ public:
+  UdpSession(ProxyContext& ctx, UdpPort& port, const SocketAddress& client, std::string key);
+  ~UdpSession() override;
+
+  const std::string& key() const { return key_; }
+  const SocketAddress& client() const { return client_; }
+  int64_t lastActivityMs() const { return last_activity_ms_; }
+  bool relaying() const { return state_ == State::kRelaying; }
+  int upstreamFd() const { return upstream_.get(); }
+
+  // A datagram from the client while not relaying (held or first one).
+  void fromClientHeld(const char* data, size_t len);
+  // Client datagrams already sent upstream by the port (batched): bookkeeping only.
+  void noteSent() { last_activity_ms_ = ctx_.loop.nowMs(); }
+  // The upstream socket refused a send: the game went away.
+  void upstreamFailed();
+
+  void onIo(uint32_t events) override;  // replies from the game
+  void onUpstreamReady(const SocketAddress& upstream) override;
+  void onWakeFailed(WakeFailure why) override;
+
+  void finish(const char* why);
+
+ private:
+  enum class State { kNew, kHeld, kRelaying, kClosed };
+  bool connect(const SocketAddress& upstream);
+  void hold();
+
+  ProxyContext& ctx_;
+  UdpPort& port_;
+  SocketAddress client_;
+  std::string key_;
+  State state_ = State::kNew;
+  UniqueFd upstream_;
+  std::deque<std::string> queue_;
+  int64_t last_activity_ms_ = 0;
+};
+
+}  // namespace gsp::proxy

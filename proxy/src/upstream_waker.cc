@@ -1,0 +1,220 @@
+#include "upstream_waker.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "core/log.h"
+
+namespace gsp::proxy {
+
+namespace {
+constexpr int64_t kFirstBackoffMs = 1000;
+constexpr int64_t kMaxBackoffMs = 30000;
+// An accepted wake is not repeated for this long (nor past the hold timeout).
+constexpr int64_t kRewakeAfterMs = 60000;
+}  // namespace
+
+UpstreamWaker::UpstreamWaker(EventLoop& loop, Resolver& resolver, BackendClient& backend,
+                             const ProxyConfig& config, ProxyStats& stats)
+    : loop_(loop), resolver_(resolver), backend_(backend), config_(config), stats_(stats) {
+  // Probe a TCP port when there is one: a UDP probe can only see "not refused".
+  for (const auto& p : config_.ports) {
+    if (p.protocol == Protocol::kTcp) {
+      probe_protocol_ = Protocol::kTcp;
+      probe_port_ = p.upstream_port;
+      break;
+    }
+  }
+  if (probe_port_ == 0) {
+    probe_protocol_ = Protocol::kUdp;
+    probe_port_ = config_.ports.front().upstream_port;
+  }
+}
+
+UpstreamWaker::~UpstreamWaker() {
+  if (next_check_timer_) loop_.cancel(next_check_timer_);
+  if (hold_timer_) loop_.cancel(hold_timer_);
+  if (wake_retry_timer_) loop_.cancel(wake_retry_timer_);
+}
+
+void UpstreamWaker::checkWithoutWaking() {
+  if (check_in_flight_) return;
+  state_ = State::kChecking;
+  startCheck();
+}
+
+void UpstreamWaker::reportFailure() {
+  if (state_ == State::kUp) {
+    log::info() << "upstream " << config_.upstream_host << " stopped accepting";
+    state_ = State::kDown;
+  }
+}
+
+bool UpstreamWaker::hold(WakeWaiter* waiter, const WakeCall& call) {
+  if (waiter->held_) return true;
+  if (static_cast<int>(waiters_.size()) >= config_.max_held_clients) return false;
+  if (waiters_.empty()) first_call_ = call;
+  waiter->held_ = true;
+  waiter->hold_deadline_ms_ = loop_.nowMs() + config_.hold_timeout_ms;
+  waiter->position_ = waiters_.insert(waiters_.end(), waiter);
+  stats_.held_clients = static_cast<int64_t>(waiters_.size());
+  armHoldTimer();
+  wake_wanted_ = true;
+  if (state_ == State::kChecking || check_in_flight_ || next_check_timer_) return true;
+  // Up (a connect just failed), down or unknown: look before waking.
+  state_ = State::kChecking;
+  startCheck();
+  return true;
+}
+
+void UpstreamWaker::release(WakeWaiter* waiter) {
+  if (!waiter->held_) return;
+  waiters_.erase(waiter->position_);
+  waiter->held_ = false;
+  stats_.held_clients = static_cast<int64_t>(waiters_.size());
+}
+
+void UpstreamWaker::startCheck() {
+  check_in_flight_ = true;
+  resolver_.resolve(config_.upstream_host, [this](bool ok, const SocketAddress& resolved) {
+    if (!ok) return onCheckDone(false);
+    address_ = resolved;
+    SocketAddress target = resolved;
+    target.setPort(probe_port_);
+    int64_t window = std::max<int64_t>(config_.probe_interval_ms, 100);
+    if (probe_protocol_ == Protocol::kTcp) window = std::min(config_.connect_timeout_ms, window * 4);
+    probe_ = std::make_unique<UpstreamProbe>(loop_, probe_protocol_, target, window, [this](bool ready) {
+      UpstreamProbe* done = probe_.release();
+      loop_.defer([done] { delete done; });
+      onCheckDone(ready);
+    });
+  });
+}
+
+void UpstreamWaker::onCheckDone(bool ready) {
+  check_in_flight_ = false;
+  if (ready) {
+    if (state_ != State::kUp) {
+      log::info() << "upstream " << config_.upstream_host << " (" << address_.hostString()
+                  << ") accepts; releasing " << waiters_.size() << " held client(s)";
+    }
+    state_ = State::kUp;
+    wake_wanted_ = false;
+    wake_accepted_at_ms_ = -1;
+    wake_backoff_ms_ = 0;
+    if (wake_retry_timer_) {
+      loop_.cancel(wake_retry_timer_);
+      wake_retry_timer_ = 0;
+    }
+    std::list<WakeWaiter*> ready_waiters;
+    ready_waiters.swap(waiters_);
+    stats_.held_clients = 0;
+    if (hold_timer_) {
+      loop_.cancel(hold_timer_);
+      hold_timer_ = 0;
+    }
+    for (WakeWaiter* w : ready_waiters) w->held_ = false;
+    SocketAddress address = address_;
+    for (WakeWaiter* w : ready_waiters) w->onUpstreamReady(address);
+    return;
+  }
+  if (waiters_.empty()) {
+    state_ = State::kDown;
+    return;
+  }
+  if (state_ != State::kWaking) {
+    log::info() << "upstream " << config_.upstream_host << " is not accepting; holding "
+                << waiters_.size() << " client(s) and waking it";
+  }
+  state_ = State::kWaking;
+  if (wake_wanted_) maybeSendWake();
+  next_check_timer_ = loop_.after(config_.probe_interval_ms, [this] {
+    next_check_timer_ = 0;
+    if (waiters_.empty()) {
+      state_ = State::kDown;
+      return;
+    }
+    startCheck();
+  });
+}
+
+void UpstreamWaker::maybeSendWake() {
+  if (wake_in_flight_ || wake_retry_timer_) return;
+  int64_t fresh_for = std::max(kRewakeAfterMs, config_.hold_timeout_ms);
+  if (wake_accepted_at_ms_ >= 0 && loop_.nowMs() - wake_accepted_at_ms_ < fresh_for) return;
+  wake_in_flight_ = true;
+  stats_.wake_calls++;
+  WakeCall call = first_call_;
+  call.server_id = config_.server_id;
+  log::info() << "wake call to " << config_.wake_url.text << " (" << call.reason << " client "
+              << call.client << ")";
+  backend_.post(config_.wake_url, wakeBody(call, time(nullptr)),
+                [this](int status, const std::string& error) { onWakeAnswer(status, error); });
+}
+
+void UpstreamWaker::onWakeAnswer(int status, const std::string& error) {
+  wake_in_flight_ = false;
+  if (status >= 200 && status < 300) {
+    wake_accepted_at_ms_ = loop_.nowMs();
+    wake_backoff_ms_ = 0;
+    return;
+  }
+  if (status >= 400 && status < 500 && status != 408 && status != 429) {
+    log::warn() << "wake refused by the backend (HTTP " << status << "); closing "
+                << waiters_.size() << " held client(s)";
+    wake_accepted_at_ms_ = -1;
+    failAll(WakeFailure::kRefused);
+    return;
+  }
+  wake_backoff_ms_ = wake_backoff_ms_ == 0 ? kFirstBackoffMs : std::min(wake_backoff_ms_ * 2, kMaxBackoffMs);
+  log::warn() << "wake call failed (" << (status ? "HTTP " + std::to_string(status) : error)
+              << "); retrying in " << wake_backoff_ms_ << " ms";
+  wake_retry_timer_ = loop_.after(wake_backoff_ms_, [this] {
+    wake_retry_timer_ = 0;
+    if (state_ == State::kWaking && !waiters_.empty()) maybeSendWake();
+  });
+}
+
+void UpstreamWaker::armHoldTimer() {
+  if (hold_timer_ || waiters_.empty()) return;
+  int64_t delay = std::max<int64_t>(0, waiters_.front()->hold_deadline_ms_ - loop_.nowMs());
+  hold_timer_ = loop_.after(delay, [this] {
+    hold_timer_ = 0;
+    expireHolds();
+  });
+}
+
+void UpstreamWaker::expireHolds() {
+  // Deadlines grow with arrival order, so the expired ones are at the front.
+  int expired = 0;
+  while (!waiters_.empty() && waiters_.front()->hold_deadline_ms_ <= loop_.nowMs()) {
+    WakeWaiter* w = waiters_.front();
+    waiters_.pop_front();
+    w->held_ = false;
+    stats_.held_clients = static_cast<int64_t>(waiters_.size());
+    ++expired;
+    w->onWakeFailed(WakeFailure::kHoldTimeout);
+  }
+  if (expired) log::info() << expired << " held client(s) timed out waiting for the game";
+  armHoldTimer();
+}
+
+void UpstreamWaker::failAll(WakeFailure why) {
+  std::list<WakeWaiter*> failed;
+  failed.swap(waiters_);
+  stats_.held_clients = 0;
+  if (hold_timer_) {
+    loop_.cancel(hold_timer_);
+    hold_timer_ = 0;
+  }
+  if (next_check_timer_) {
+    loop_.cancel(next_check_timer_);
+    next_check_timer_ = 0;
+  }
+  state_ = State::kDown;
+  wake_wanted_ = false;
+  for (WakeWaiter* w : failed) w->held_ = false;
+  for (WakeWaiter* w : failed) w->onWakeFailed(why);
+}
+
+}  // namespace gsp::proxy

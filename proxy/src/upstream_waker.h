@@ -1,0 +1,100 @@
+// UpstreamWaker: knows whether the game accepts, holds the clients that arrive
+// while it does not, wakes it and releases the held clients in arrival order
+// once a probe succeeds. One wake call per waking period: at most one in
+// flight, not repeated while an accepted wake is fresh, retried with
+// exponential backoff when the backend cannot be reached.
+// Does not own the waiters; a waiter calls release() before it goes away.
+// Single-threaded (loop thread).
+#pragma once
+
+#include <list>
+#include <memory>
+#include <string>
+
+#include "backend_client.h"
+#include "event_loop.h"
+#include "proxy_stats.h"
+#include "resolver.h"
+#include "upstream_probe.h"
+#include "webhook_request.h"
+
+namespace gsp::proxy {
+
+enum class WakeFailure { kRefused, kHoldTimeout };
+
+// A client waiting for the game (a held TCP connection or a UDP session).
+class WakeWaiter {
+ public:
+  virtual ~WakeWaiter() = default;
+  // The game accepts; `upstream` is its address with port 0.
+  virtual void onUpstreamReady(const SocketAddress& upstream) = 0;
+  // The wake was refused or the hold timed out: close the client.
+  virtual void onWakeFailed(WakeFailure why) = 0;
+
+ private:
+  friend class UpstreamWaker;
+  bool held_ = false;
+  int64_t hold_deadline_ms_ = 0;
+  std::list<WakeWaiter*>::iterator position_;
+};
+
+class UpstreamWaker {
+ public:
+  enum class State { kUnknown, kUp, kDown, kChecking, kWaking };
+
+  UpstreamWaker(EventLoop& loop, Resolver& resolver, BackendClient& backend, const ProxyConfig& config,
+                ProxyStats& stats);
+  ~UpstreamWaker();
+
+  State state() const { return state_; }
+  bool upstreamUp() const { return state_ == State::kUp; }
+  // The game's address (port 0) while it is known to accept; null otherwise.
+  const SocketAddress* upstream() const { return state_ == State::kUp ? &address_ : nullptr; }
+
+  // Startup: find out whether the game already runs, without waking it.
+  void checkWithoutWaking();
+  // A relayed connection to the game failed: forget that it accepts.
+  void reportFailure();
+  // Holds `waiter` (appended: release order is arrival order) and wakes the
+  // game if needed. `call` describes the client for the wake's event log.
+  // Returns false, holding nothing, when --max-held-clients are already held.
+  bool hold(WakeWaiter* waiter, const WakeCall& call);
+  // Forgets `waiter` (it closed). Safe to call when not held.
+  void release(WakeWaiter* waiter);
+  size_t heldCount() const { return waiters_.size(); }
+
+ private:
+  void startCheck();
+  void onCheckDone(bool ready);
+  void maybeSendWake();
+  void onWakeAnswer(int status, const std::string& error);
+  void armHoldTimer();
+  void expireHolds();
+  void failAll(WakeFailure why);
+
+  EventLoop& loop_;
+  Resolver& resolver_;
+  BackendClient& backend_;
+  const ProxyConfig& config_;
+  ProxyStats& stats_;
+  Protocol probe_protocol_ = Protocol::kTcp;
+  uint16_t probe_port_ = 0;
+
+  State state_ = State::kUnknown;
+  SocketAddress address_;
+  bool wake_wanted_ = false;             // a check that fails should wake
+  std::unique_ptr<UpstreamProbe> probe_;
+  bool check_in_flight_ = false;
+  EventLoop::TimerId next_check_timer_ = 0;
+
+  std::list<WakeWaiter*> waiters_;
+  EventLoop::TimerId hold_timer_ = 0;
+  WakeCall first_call_;                  // who started this waking period
+
+  bool wake_in_flight_ = false;
+  int64_t wake_accepted_at_ms_ = -1;     // monotonic; -1 = none this period
+  int64_t wake_backoff_ms_ = 0;
+  EventLoop::TimerId wake_retry_timer_ = 0;
+};
+
+}  // namespace gsp::proxy

@@ -10,8 +10,6 @@
 
 #include "core/log.h"
 
-extern char** environ;
-
 namespace gsp::proxy {
 
 namespace po = boost::program_options;
@@ -96,7 +94,8 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
       "(upper case, '-' as '_', e.g. GSP_PROXY_HOLD_TIMEOUT=90s); a flag wins over the\n"
       "environment. Durations take a unit: 250ms, 5s, 2m, 1h (a bare number is seconds).\n"
       "The webhook secret is read from --secret-file or GSP_PROXY_SECRET, never a flag.\n\n"
-      "Options");
+      "Options",
+      110, 55);
   d.add_options()
       ("help,h", "print this help and exit")
       ("port", po::value(&r.ports)->composing(),
@@ -431,16 +430,6 @@ bool parseBackendUrl(const std::string& text, BackendUrl* out, std::string* erro
   }
   *out = u;
   return true;
-}
-
-std::map<std::string, std::string> processEnvironment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv(*e);
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return env;
 }
 
 ProxyConfigLoad loadProxyConfig(int argc, const char* const* argv,

@@ -76,9 +76,6 @@ struct ProxyConfigLoad {
 ProxyConfigLoad loadProxyConfig(int argc, const char* const* argv,
                                 const std::map<std::string, std::string>& env);
 
-// The process environment as a map, for loadProxyConfig.
-std::map<std::string, std::string> processEnvironment();
-
 // Parsers exposed for tests. Each returns false and fills *error on bad input.
 bool parseDurationMs(const std::string& text, int64_t* ms, std::string* error);
 bool parsePortSpec(const std::string& text, std::vector<PortMapping>* out, std::string* error);

@@ -1,0 +1,66 @@
+#include "demo_config.h"
+
+#include <boost/program_options.hpp>
+
+#include <cctype>
+#include <sstream>
+
+#include "core/log.h"
+
+namespace gsp::demo {
+
+namespace po = boost::program_options;
+
+DemoConfigLoad loadDemoConfig(int argc, const char* const* argv, const std::map<std::string, std::string>& env) {
+  DemoConfigLoad load;
+  DemoConfig& c = load.config;
+  po::options_description d(
+      "gsp-demo-game: a tiny game-like server for trying the platform offline.\n"
+      "TCP echo and UDP echo; a save file in the data directory, written on SIGTERM.\n"
+      "Each option can be set as GSP_DEMO_<NAME> (upper case, '-' as '_').\n"
+      "SIGUSR1 toggles one extra CPU-burning thread.\n\nOptions");
+  d.add_options()
+      ("help,h", "print this help and exit")
+      ("listen-address", po::value(&c.listen_address)->default_value(c.listen_address), "address to bind")
+      ("tcp-port", po::value(&c.tcp_port)->default_value(c.tcp_port), "TCP echo port (0: none)")
+      ("udp-port", po::value(&c.udp_port)->default_value(c.udp_port), "UDP echo port (0: none)")
+      ("data-dir", po::value(&c.data_dir)->default_value(c.data_dir), "where save.json lives")
+      ("burn-cpu", po::value(&c.burn_cpu_threads)->default_value(c.burn_cpu_threads),
+       "threads that spin on the CPU from the start (for idle-detection tests)")
+      ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(d).run(), vm);
+    std::vector<std::string> env_args;
+    for (const auto& opt : d.options()) {
+      std::string name = "GSP_DEMO_";
+      for (char ch : opt->long_name()) name.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(ch)));
+      auto it = env.find(name);
+      if (it != env.end() && opt->long_name() != "help") env_args.push_back("--" + opt->long_name() + "=" + it->second);
+    }
+    po::store(po::command_line_parser(env_args).options(d).run(), vm);
+    if (vm.count("help")) {
+      std::ostringstream s;
+      s << d;
+      load.message = s.str();
+      load.outcome = DemoConfigLoad::Outcome::kHelp;
+      return load;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    load.message = e.what();
+    return load;
+  }
+  auto badPort = [](int p) { return p < 0 || p > 65535; };
+  log::Level level;
+  if (badPort(c.tcp_port)) load.message = "--tcp-port: must be 0..65535";
+  else if (badPort(c.udp_port)) load.message = "--udp-port: must be 0..65535";
+  else if (c.tcp_port == 0 && c.udp_port == 0) load.message = "--tcp-port/--udp-port: at least one must be set";
+  else if (c.data_dir.empty()) load.message = "--data-dir: must not be empty";
+  else if (c.burn_cpu_threads < 0 || c.burn_cpu_threads > 64) load.message = "--burn-cpu: must be 0..64";
+  else if (!log::parseLevel(c.log_level, &level)) load.message = "--log-level: not one of debug, info, warn, error";
+  else load.outcome = DemoConfigLoad::Outcome::kRun;
+  return load;
+}
+
+}  // namespace gsp::demo

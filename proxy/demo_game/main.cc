@@ -1,0 +1,155 @@
+// gsp-demo-game: loads its save file, serves TCP and UDP echo, and on SIGTERM
+// or SIGINT writes the save file and exits 0. SIGUSR1 toggles a CPU burner.
+#include <signal.h>
+#include <sys/signalfd.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "core/log.h"
+#include "demo_config.h"
+#include "echo_server.h"
+#include "environment.h"
+
+using namespace gsp;
+using namespace gsp::demo;
+
+namespace {
+
+// Spinning threads for "this server is busy" tests; each checks its flag.
+class CpuBurner {
+ public:
+  ~CpuBurner() {
+    for (auto& f : flags_) *f = false;
+    for (auto& t : threads_) t.join();
+  }
+  void add() {
+    flags_.push_back(std::make_unique<std::atomic<bool>>(true));
+    std::atomic<bool>* flag = flags_.back().get();
+    threads_.emplace_back([flag] {
+      volatile uint64_t x = 0;
+      while (flag->load(std::memory_order_relaxed)) x = x + 1;
+    });
+  }
+  void removeLast() {
+    if (threads_.empty()) return;
+    *flags_.back() = false;
+    threads_.back().join();
+    threads_.pop_back();
+    flags_.pop_back();
+  }
+  size_t count() const { return threads_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<std::atomic<bool>>> flags_;
+  std::vector<std::thread> threads_;
+};
+
+class Signals : public proxy::IoHandler {
+ public:
+  Signals(proxy::EventLoop& loop, CpuBurner& burner, size_t base) : loop_(loop), burner_(burner), base_(base) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+    fd_.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+    loop_.add(fd_.get(), EPOLLIN, this);
+  }
+  void onIo(uint32_t) override {
+    signalfd_siginfo info;
+    while (read(fd_.get(), &info, sizeof info) == sizeof info) {
+      if (info.ssi_signo == SIGUSR1) {
+        if (burner_.count() > base_) burner_.removeLast();
+        else burner_.add();
+        log::info() << "cpu burner threads: " << burner_.count();
+      } else {
+        log::info() << "signal " << info.ssi_signo << ": saving and stopping";
+        loop_.stop();
+      }
+    }
+  }
+
+ private:
+  proxy::EventLoop& loop_;
+  CpuBurner& burner_;
+  size_t base_;
+  proxy::UniqueFd fd_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    DemoConfigLoad load = loadDemoConfig(argc, argv, proxy::processEnvironment());
+    if (load.outcome == DemoConfigLoad::Outcome::kHelp) {
+      std::cout << load.message;
+      return 0;
+    }
+    if (load.outcome == DemoConfigLoad::Outcome::kError) {
+      std::cerr << "gsp-demo-game: " << load.message << "\n";
+      return 2;
+    }
+    const DemoConfig& c = load.config;
+    log::Level level;
+    log::parseLevel(c.log_level, &level);
+    log::setLevel(level);
+    signal(SIGPIPE, SIG_IGN);
+
+    SaveFile save(c.data_dir);
+    SaveState state;
+    std::string error;
+    if (!save.load(&state, &error)) {
+      log::error() << error;
+      return 1;
+    }
+    state.starts++;
+    // Write at once: a data directory that cannot be written fails now, not at SIGTERM.
+    if (!save.store(state, &error)) {
+      log::error() << "cannot write the save file: " << error;
+      return 1;
+    }
+
+    proxy::EventLoop loop;
+    CpuBurner burner;
+    for (int i = 0; i < c.burn_cpu_threads; ++i) burner.add();
+    Signals signals(loop, burner, burner.count());
+    EchoServer server(loop, state);
+    proxy::SocketAddress addr;
+    if (!proxy::SocketAddress::fromNumeric(c.listen_address, 0, &addr)) {
+      log::error() << "--listen-address: not an IP address: " << c.listen_address;
+      return 2;
+    }
+    if (c.tcp_port) {
+      addr.setPort(static_cast<uint16_t>(c.tcp_port));
+      Status s = server.listenTcp(addr);
+      if (!s.isOk()) {
+        log::error() << s.message();
+        return 1;
+      }
+    }
+    if (c.udp_port) {
+      addr.setPort(static_cast<uint16_t>(c.udp_port));
+      Status s = server.bindUdp(addr);
+      if (!s.isOk()) {
+        log::error() << s.message();
+        return 1;
+      }
+    }
+    log::info() << "demo game up (start #" << state.starts << "): tcp " << c.tcp_port << ", udp " << c.udp_port
+                << ", save " << save.path();
+    loop.run();
+    if (!save.store(state, &error)) {
+      log::error() << "saving failed: " << error;
+      return 1;
+    }
+    log::info() << "saved: " << state.joins << " joins, " << state.bytes_echoed << " bytes echoed";
+    return 0;
+  } catch (const std::exception& e) {
+    log::error() << "fatal: " << e.what();
+    return 1;
+  }
+}

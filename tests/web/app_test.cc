@@ -48,6 +48,7 @@ class AppTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(internalListenerServesNoPages);
   CPPUNIT_TEST(hostileTextIsEscaped);
   CPPUNIT_TEST(flashIsShownOnceEscaped);
+  CPPUNIT_TEST(cookiesAreSecureUnderHttps);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -157,6 +158,14 @@ class AppTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(found);  // cleared after being shown
     Response odd = get("/auth/login", false, {{"HTTP_COOKIE", "gsp_flash=" + percentEncode("evil:x")}});
     CPPUNIT_ASSERT(odd.body.find("flash-evil") == std::string::npos);
+  }
+
+  void cookiesAreSecureUnderHttps() {
+    Response https = get("/auth/mock/google", true, {{"HTTPS", "on"}});
+    Response http = get("/auth/mock/google", true);
+    CPPUNIT_ASSERT(formatSetCookie(https.cookies.at(0)).find("; Secure") != std::string::npos);
+    CPPUNIT_ASSERT(formatSetCookie(http.cookies.at(0)).find("Secure") == std::string::npos);
+    CPPUNIT_ASSERT(formatSetCookie(https.cookies.at(0)).find("HttpOnly; Secure; SameSite=Lax") != std::string::npos);
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(AppTest);

@@ -1,0 +1,70 @@
+// The one configuration of the platform's programs (gsp-web, gsp-admin): an INI
+// file, GSP_* environment variables and command-line flags, read through
+// Boost.Program_options and validated once at start. Precedence: flag > env > file > default.
+// A Config is a plain value, constant after loading.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gsp {
+
+struct DatabaseConfig {
+  std::string socket;    // unix socket; used when host is empty
+  std::string host;
+  int port = 3306;
+  std::string user;
+  std::string password;  // from database.password or the file database.password-file
+  std::string name;
+};
+
+struct Config {
+  std::string config_file;  // the file actually read, or empty
+
+  // [web]
+  std::string web_socket;            // FastCGI unix socket (ignored when systemd hands one over)
+  int web_socket_mode = 0;           // permission bits of that socket, e.g. 0660
+  int web_threads = 0;
+  int64_t web_max_body_bytes = 0;
+  std::string templates_dir;
+
+  // [database]
+  DatabaseConfig database;
+
+  // [auth]
+  bool auth_mock_login = false;
+  std::vector<std::string> auth_admin_emails;  // lower-cased
+  int auth_session_hours = 0;
+
+  // [billing]
+  int64_t billing_signup_credit_cents = 0;
+  int64_t billing_max_deposit_cents = 0;
+  int billing_page_size = 0;
+
+  // [servers]
+  std::string servers_public_host;  // shown to players as host:port
+
+  // [admin]
+  std::string sql_dir;
+
+  // [log]
+  std::string log_level;
+
+  bool isAdminEmail(const std::string& lowercase_email) const;
+};
+
+struct ConfigLoad {
+  enum class Outcome { kRun, kHelp, kError };
+  Outcome outcome = Outcome::kError;
+  Config config;
+  std::string text;  // help text or the error message
+};
+
+// Reads argv (positional arguments are returned in `positional`), the environment
+// `envp` (GSP_* only) and the INI file named by --config / GSP_CONFIG, or the
+// default file when it exists.
+ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp,
+                      std::vector<std::string>* positional = nullptr);
+
+}  // namespace gsp

@@ -1,0 +1,117 @@
+// Integration tests of gsp-proxy's UDP side against the real demo game:
+// datagrams buffered during a wake arrive in order, sessions per client,
+// one port relaying both TCP and UDP, idle expiry, drops counted.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "proxy_harness.h"
+
+using namespace gsp::test;
+
+namespace {
+void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+}  // namespace
+
+class ProxyUdpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ProxyUdpTest);
+  CPPUNIT_TEST(datagramsSentDuringWakeArriveInOrder);
+  CPPUNIT_TEST(eachClientGetsItsOwnReplies);
+  CPPUNIT_TEST(samePortRelaysTcpAndUdp);
+  CPPUNIT_TEST(udpOnlyGameIsProbedAndWoken);
+  CPPUNIT_TEST(idleSessionsExpireAndDropsAreCounted);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void datagramsSentDuringWakeArriveInOrder() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startProxy());
+    UniqueFd u = udpSocket();
+    for (int i = 0; i < 20; ++i) CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), "dgram-" + std::to_string(i)));
+    CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), h.hooks().waitForCalls("/wake", 1, 3000));
+    WebhookCall wake = h.hooks().calls("/wake")[0];
+    CPPUNIT_ASSERT(wake.signature_ok);
+    CPPUNIT_ASSERT_EQUAL(std::string("udp"), wake.text("protocol"));
+    sleepMs(1000);
+    CPPUNIT_ASSERT(h.startGame());
+    for (int i = 0; i < 20; ++i) {
+      std::string got;
+      CPPUNIT_ASSERT_MESSAGE("datagram " + std::to_string(i) + "\n" + h.proxyLog(), udpRecv(u.get(), &got, 5000));
+      CPPUNIT_ASSERT_EQUAL("dgram-" + std::to_string(i), got);
+    }
+    CPPUNIT_ASSERT_EQUAL(size_t(1), h.hooks().calls("/wake").size());
+  }
+
+  void eachClientGetsItsOwnReplies() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy());
+    std::vector<UniqueFd> clients;
+    for (int i = 0; i < 20; ++i) clients.push_back(udpSocket());
+    for (int round = 0; round < 5; ++round) {
+      for (int i = 0; i < 20; ++i)
+        CPPUNIT_ASSERT(udpSend(clients[i].get(), h.publicPort(), "c" + std::to_string(i) + "r" + std::to_string(round)));
+      for (int i = 0; i < 20; ++i) {
+        std::string got;
+        CPPUNIT_ASSERT(udpRecv(clients[i].get(), &got, 3000));
+        CPPUNIT_ASSERT_EQUAL("c" + std::to_string(i) + "r" + std::to_string(round), got);
+      }
+    }
+  }
+
+  void samePortRelaysTcpAndUdp() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy({}, "tcp+udp:{pub}={game}"));
+    UniqueFd t = connectTcp(h.publicPort());
+    UniqueFd u = udpSocket();
+    std::string got;
+    CPPUNIT_ASSERT(sendAll(t.get(), "over-tcp") && recvExact(t.get(), 8, &got, 3000));
+    CPPUNIT_ASSERT_EQUAL(std::string("over-tcp"), got);
+    CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), "over-udp") && udpRecv(u.get(), &got, 3000));
+    CPPUNIT_ASSERT_EQUAL(std::string("over-udp"), got);
+  }
+
+  void udpOnlyGameIsProbedAndWoken() {
+    // No TCP port at all: readiness comes from the UDP probe (no ICMP refusal).
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startProxy({}, "udp:{pub}={game}"));
+    UniqueFd u = udpSocket();
+    CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), "first"));
+    CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), "second"));
+    CPPUNIT_ASSERT(h.hooks().waitForCalls("/wake", 1, 3000));
+    sleepMs(500);
+    CPPUNIT_ASSERT(h.startGame());
+    std::string got;
+    CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), udpRecv(u.get(), &got, 5000));
+    CPPUNIT_ASSERT_EQUAL(std::string("first"), got);
+    CPPUNIT_ASSERT(udpRecv(u.get(), &got, 5000));
+    CPPUNIT_ASSERT_EQUAL(std::string("second"), got);
+  }
+
+  void idleSessionsExpireAndDropsAreCounted() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy({"--udp-idle-timeout=1s", "--udp-max-datagram=1000", "--activity-interval=1h"}));
+    UniqueFd u = udpSocket();
+    std::string got;
+    CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), "hello") && udpRecv(u.get(), &got, 3000));
+    CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), std::string(1001, 'x')));  // oversize: dropped
+    CPPUNIT_ASSERT(!udpRecv(u.get(), &got, 300));
+    CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), std::string(1000, 'y')) && udpRecv(u.get(), &got, 3000));
+    CPPUNIT_ASSERT_EQUAL(size_t(1000), got.size());
+    // After the idle timeout the session ends; being the last client, a report says so.
+    CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), h.hooks().waitForCalls("/activity", 1, 4000));
+    WebhookCall r = h.hooks().calls("/activity").back();
+    CPPUNIT_ASSERT_EQUAL(std::string("last-client-left"), r.text("reason"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), r.number("udp_sessions"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), r.number("dropped_datagrams"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1005), r.number("bytes_from_clients"));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1005), r.number("bytes_to_clients"));
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ProxyUdpTest);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -108,9 +109,22 @@ void FcgiServer::workerLoop(int listen_fd) {
   FCGX_Request req;
   FCGX_InitRequest(&req, listen_fd, 0);
   while (true) {
-    // Linux serialises accept() on one socket itself, so the workers accept
-    // concurrently (libfcgi's threaded example locks only for other systems).
-    if (stopping_ || FCGX_Accept_r(&req) < 0) break;
+    int accepted;
+    {
+      // libfcgi's FCGX_Accept_r is not safe to call from several threads at
+      // once (its threaded example locks too): one worker accepts at a time.
+      std::lock_guard<std::mutex> lock(accept_mutex_);
+      if (stopping_) break;
+      accepted = FCGX_Accept_r(&req);
+    }
+    if (accepted < 0) {
+      if (stopping_) break;
+      // A failed accept (a client gone mid-handshake, out of fds) must not
+      // cost the pool a worker: log, breathe, go on.
+      log::warn() << "FastCGI accept failed: " << strerror(-accepted);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
     StringMap params = cgiParams(req.envp);
     std::string body;
     Request request;
@@ -181,7 +195,7 @@ int FcgiServer::run() {
   }
   log::info() << "signal " << sig << ": finishing in-flight requests";
   stopping_ = true;
-  // Wakes every worker blocked in accept(); each then sees stopping_.
+  // Wakes the worker blocked in accept(); the others see stopping_ before accepting.
   shutdown(listen_fd, SHUT_RDWR);
   for (std::thread& t : workers) t.join();
   close(listen_fd);

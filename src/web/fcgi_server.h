@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 
 #include "core/config.h"
 #include "web/app.h"
@@ -27,6 +28,7 @@ class FcgiServer {
   const Config& config_;
   const App& app_;
   const Views& views_;
+  std::mutex accept_mutex_;  // serialises FCGX_Accept_r
   std::atomic<bool> stopping_{false};
 };
 

@@ -181,6 +181,26 @@ stop_nginx() {
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 }
 
+# start_dockerd STATE: a Docker engine on /var/run/docker.sock unless one answers
+# already (installs docker.io when missing). Left running: containers need it.
+start_dockerd() {
+  local state=$1
+  docker_ping() { curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping 2>/dev/null | grep -q OK; }
+  docker_ping && return 0
+  if ! command -v dockerd >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+      docker.io >/dev/null || return 1
+  fi
+  # A killed dockerd leaves its pid file behind; with no dockerd running it is stale.
+  pgrep -x dockerd >/dev/null || rm -f /var/run/docker.pid
+  setsid /usr/sbin/dockerd >"$state/dockerd.log" 2>&1 </dev/null &
+  local deadline=$((SECONDS + 60))
+  until docker_ping; do
+    [ $SECONDS -ge $deadline ] && { tail -20 "$state/dockerd.log"; return 1; }
+    sleep 0.2
+  done
+}
+
 stop_all() {
   stop_nginx "$1"
   stop_web "$1"

@@ -130,6 +130,23 @@ sigterm_exits_cleanly() {
 }
 check "gsp-web exits 0 on SIGTERM and removes its socket" sigterm_exits_cleanly
 
+# ---- sidecar proxy (proxy/README.md): unit, integration (real demo game, real
+# Docker engine for the images) and Minecraft tests with npm's minecraft-protocol.
+say "proxy tests (gsp-proxy, gsp-demo-game, images, Minecraft client)"
+make -C "$GSP_BUILD" -j"$(nproc)" proxy/gsp-proxy proxy/gsp-demo-game tests/proxy/proxy_unit_tests \
+  tests/proxy/proxy_integration_tests >>"$GSP_BUILD/make.out" 2>&1 || grep -E 'error' "$GSP_BUILD/make.out" | tail -20
+"$GSP_BUILD/tests/proxy/proxy_unit_tests" >"$STATE/proxy-unit.out" 2>&1
+count_runner proxy_unit_tests "$STATE/proxy-unit.out" $?
+start_dockerd "$STATE" || echo "dockerd did not start: the image test will fail"
+"$GSP_BUILD/tests/proxy/proxy_integration_tests" >"$STATE/proxy-integration.out" 2>&1
+count_runner proxy_integration_tests "$STATE/proxy-integration.out" $?
+(cd "$GSP_ROOT/tests/proxy/minecraft" && { [ -d node_modules/minecraft-protocol ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; } &&
+  GSP_PROXY_BIN="$GSP_BUILD/proxy/gsp-proxy" node --test minecraft.test.mjs) >"$STATE/proxy-minecraft.out" 2>&1
+rc=$?
+m_pass=$(grep -E '^# pass ' "$STATE/proxy-minecraft.out" | awk '{print $3}'); m_fail=$(grep -E '^# fail ' "$STATE/proxy-minecraft.out" | awk '{print $3}')
+echo "${m_pass:-0} passed, ${m_fail:-1} failed" >>"$STATE/proxy-minecraft.out"
+count_runner proxy_minecraft_test "$STATE/proxy-minecraft.out" $rc
+
 echo
 for name in "${FAILED_NAMES[@]}"; do echo "FAILED: $name"; done
 echo "logs: $STATE"

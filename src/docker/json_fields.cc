@@ -1,0 +1,71 @@
+#include "docker/json_fields.h"
+
+namespace gsp::docker {
+
+DockerResult<Json> parseJson(const std::string& body, const std::string& what) {
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return DockerError(ErrorKind::kBadResponse,
+                       "Docker engine sent bad JSON for " + what + " (" +
+                           std::to_string(body.size()) + " bytes)");
+  }
+  return j;
+}
+
+std::string dumpJson(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+const Json& field(const Json& j, const char* key) {
+  static const Json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
+std::string stringField(const Json& j, const char* key) {
+  const Json& v = field(j, key);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+int64_t intField(const Json& j, const char* key) {
+  const Json& v = field(j, key);
+  if (v.is_number_integer()) return v.get<int64_t>();  // also covers unsigned within range
+  if (v.is_number_float()) return static_cast<int64_t>(v.get<double>());
+  return 0;
+}
+
+uint64_t uintField(const Json& j, const char* key) {
+  const Json& v = field(j, key);
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  if (v.is_number_integer()) return v.get<int64_t>() < 0 ? 0 : static_cast<uint64_t>(v.get<int64_t>());
+  if (v.is_number_float()) return v.get<double>() < 0 ? 0 : static_cast<uint64_t>(v.get<double>());
+  return 0;
+}
+
+bool boolField(const Json& j, const char* key) {
+  const Json& v = field(j, key);
+  return v.is_boolean() && v.get<bool>();
+}
+
+std::map<std::string, std::string> stringMapField(const Json& j, const char* key) {
+  std::map<std::string, std::string> out;
+  const Json& v = field(j, key);
+  if (!v.is_object()) return out;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (it.value().is_string()) out[it.key()] = it.value().get<std::string>();
+  }
+  return out;
+}
+
+std::vector<std::string> stringListField(const Json& j, const char* key) {
+  std::vector<std::string> out;
+  const Json& v = field(j, key);
+  if (!v.is_array()) return out;
+  for (const Json& e : v) {
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace gsp::docker

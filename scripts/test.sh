@@ -147,6 +147,18 @@ m_pass=$(grep -E '^# pass ' "$STATE/proxy-minecraft.out" | awk '{print $3}'); m_
 echo "${m_pass:-0} passed, ${m_fail:-1} failed" >>"$STATE/proxy-minecraft.out"
 count_runner proxy_minecraft_test "$STATE/proxy-minecraft.out" $rc
 
+# ---- Docker Engine API client (src/docker): unit tests with a fake engine on a
+# unix socket, then the real engine with a busybox image built from busybox-static.
+say "docker client tests (fake engine, real dockerd)"
+make -C "$GSP_BUILD" -j"$(nproc)" tests/docker/docker_unit_tests tests/docker/docker_integration_tests \
+  >>"$GSP_BUILD/make.out" 2>&1 || grep -E 'error' "$GSP_BUILD/make.out" | tail -20
+"$GSP_BUILD/tests/docker/docker_unit_tests" >"$STATE/docker-unit.out" 2>&1
+count_runner docker_unit_tests "$STATE/docker-unit.out" $?
+start_dockerd "$STATE" || echo "dockerd did not start: the docker integration tests will fail"
+"$GSP_ROOT/tests/docker/build_test_image.sh" >"$STATE/docker-image.out" 2>&1 || cat "$STATE/docker-image.out"
+"$GSP_BUILD/tests/docker/docker_integration_tests" >"$STATE/docker-integration.out" 2>&1
+count_runner docker_integration_tests "$STATE/docker-integration.out" $?
+
 echo
 for name in "${FAILED_NAMES[@]}"; do echo "FAILED: $name"; done
 echo "logs: $STATE"

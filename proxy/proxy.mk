@@ -3,9 +3,11 @@
 # paths are relative to the top directory. See proxy/README.md.
 
 # ---- the proxy's code, shared by both programs and the tests ----
-# Its own copy of the two src/core modules it uses, so it never needs the web tier.
+# It compiles the one src/core module it uses (log) itself, so it never needs the
+# web tier; function sections let the linker drop what the programs do not call.
 noinst_LIBRARIES += proxy/libgspproxy.a
 proxy_libgspproxy_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/proxy/src
+proxy_libgspproxy_a_CXXFLAGS = $(AM_CXXFLAGS) -ffunction-sections -fdata-sections
 proxy_libgspproxy_a_SOURCES = \
 	proxy/src/activity_reporter.cc \
 	proxy/src/activity_reporter.h \
@@ -15,6 +17,8 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/environment.h \
 	proxy/src/event_loop.cc \
 	proxy/src/event_loop.h \
+	proxy/src/hmac_sha256.cc \
+	proxy/src/hmac_sha256.h \
 	proxy/src/http_post.cc \
 	proxy/src/http_post.h \
 	proxy/src/minecraft_codec.cc \
@@ -29,6 +33,7 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/proxy_stats.h \
 	proxy/src/resolver.cc \
 	proxy/src/resolver.h \
+	proxy/src/scratch_buffer.h \
 	proxy/src/socket_address.cc \
 	proxy/src/socket_address.h \
 	proxy/src/tcp_listener.cc \
@@ -46,16 +51,14 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/upstream_waker.h \
 	proxy/src/webhook_request.cc \
 	proxy/src/webhook_request.h \
-	src/core/crypto.cc \
-	src/core/crypto.h \
 	src/core/log.cc \
 	src/core/log.h \
 	src/core/status.h
 
 # The programs go into FROM-scratch images: libstdc++, libgcc, Boost and
-# libcrypto are linked in statically, so only glibc is needed at run time.
+# libcrypto (SHA-256 only) are linked in statically, so only glibc is needed at run time.
 GSP_PROXY_STATIC_LIBS = -l:libboost_program_options.a -l:libcrypto.a $(PTHREAD_LIBS)
-GSP_PROXY_LINK_FLAGS = $(AM_LDFLAGS) -static-libstdc++ -static-libgcc
+GSP_PROXY_LINK_FLAGS = $(AM_LDFLAGS) -static-libstdc++ -static-libgcc -Wl,--gc-sections
 
 # ---- programs ----
 sbin_PROGRAMS += proxy/gsp-proxy
@@ -84,11 +87,13 @@ TESTS += tests/proxy/proxy_unit_tests
 tests_proxy_proxy_unit_tests_CPPFLAGS = $(proxy_libgspproxy_a_CPPFLAGS)
 tests_proxy_proxy_unit_tests_CXXFLAGS = $(AM_CXXFLAGS) $(CPPUNIT_CFLAGS)
 tests_proxy_proxy_unit_tests_SOURCES = \
+	tests/proxy/hmac_sha256_test.cc \
 	tests/proxy/minecraft_codec_test.cc \
 	tests/proxy/minecraft_greeter_test.cc \
 	tests/proxy/proxy_config_test.cc \
 	tests/proxy/webhook_request_test.cc \
-	tests/test_main.cc
+	tests/test_main.cc \
+	src/core/crypto.cc
 tests_proxy_proxy_unit_tests_LDADD = proxy/libgspproxy.a $(BOOST_PROGRAM_OPTIONS_LIB) $(OPENSSL_LIBS) \
 	$(PTHREAD_LIBS) $(CPPUNIT_LIBS)
 
@@ -107,7 +112,8 @@ tests_proxy_proxy_integration_tests_SOURCES = \
 	tests/proxy/test_sockets.h \
 	tests/proxy/webhook_receiver.cc \
 	tests/proxy/webhook_receiver.h \
-	tests/test_main.cc
+	tests/test_main.cc \
+	src/core/crypto.cc
 tests_proxy_proxy_integration_tests_LDADD = proxy/libgspproxy.a $(BOOST_PROGRAM_OPTIONS_LIB) $(OPENSSL_LIBS) \
 	$(PTHREAD_LIBS) $(CPPUNIT_LIBS)
 

@@ -18,7 +18,7 @@ Proxy::Proxy(EventLoop& loop, const ProxyConfig& config)
       resolver_(loop),
       backend_(loop, resolver_, config),
       waker_(loop, resolver_, backend_, config, stats_),
-      ctx_{loop, config, stats_, waker_, std::vector<char>(scratchSize(config)), nullptr},
+      ctx_{loop, config, stats_, waker_, ScratchBuffer(scratchSize(config)), nullptr},
       activity_(ctx_, backend_) {
   ctx_.on_client_gone = [this] { activity_.onClientGone(); };
 }

@@ -138,7 +138,8 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
       ("udp-max-datagram", po::value(&c.udp_max_datagram)->default_value(c.udp_max_datagram),
        "largest datagram relayed; larger ones are dropped and counted")
       ("relay", po::value(&r.relay)->default_value("splice"),
-       "TCP relay: splice (zero-copy through a pipe) or copy (read/write)")
+       "TCP relay: splice (bulk transfers go zero-copy through a pipe, small messages use "
+       "recv/send) or copy (always recv/send)")
       ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error")
       ("minecraft", po::bool_switch(&r.minecraft),
        "answer Minecraft server-list pings while the game sleeps; only logins wake it")

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <functional>
-#include <vector>
 
 #include "event_loop.h"
 #include "proxy_config.h"
 #include "proxy_stats.h"
+#include "scratch_buffer.h"
 #include "upstream_waker.h"
 
 namespace gsp::proxy {
@@ -18,7 +18,7 @@ struct ProxyContext {
   const ProxyConfig& config;
   ProxyStats& stats;
   UpstreamWaker& waker;
-  std::vector<char> scratch;             // transient: never holds data across events
+  ScratchBuffer scratch;                 // transient: never holds data across events
   std::function<void()> on_client_gone;  // after a TCP client or UDP session ends
 
   void noteTraffic() { stats.last_traffic_ms = loop.nowMs(); }

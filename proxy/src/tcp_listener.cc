@@ -23,6 +23,9 @@ Status TcpListener::listen(const std::string& address) {
   auto fd = listenTcp(addr, 4096);
   if (!fd.isOk()) return fd.status();
   fd_ = std::move(fd.value());
+  // Accepted sockets inherit TCP_NODELAY: game traffic is small messages.
+  int one = 1;
+  setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   ctx_.loop.add(fd_.get(), EPOLLIN | EPOLLET, this);
   return Status::ok();
 }
@@ -49,8 +52,6 @@ void TcpListener::onIo(uint32_t) {
       ctx_.stats.refused_clients++;
       continue;  // closes it
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     auto session = std::make_unique<TcpSession>(ctx_, *this, std::move(client), peer, mapping_);
     TcpSession* raw = session.get();
     sessions_.emplace(raw, std::move(session));

@@ -62,15 +62,17 @@ void TcpSession::start() {
 void TcpSession::onClientIo(uint32_t events) {
   switch (state_) {
     case State::kGreeting:
-      if (!readIntoHold()) return;
+      if (!readIntoHold(events)) return;
       greet();
       return;
     case State::kConnecting:
     case State::kHeld:
-      readIntoHold();
+      readIntoHold(events);
       return;
     case State::kRelaying:
       if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        up_.readable = true;
+        up_.peer_closed |= (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
         if (pump(up_) != Pump::kOk) return finish("client read/upstream write failed");
       }
       if (events & EPOLLOUT) {
@@ -95,14 +97,17 @@ void TcpSession::onClientIo(uint32_t events) {
 
 void TcpSession::onUpstreamIo(uint32_t events) {
   if (state_ == State::kConnecting) {
-    int err = socketError(upstream_.get());
-    if (err == 0 && (events & EPOLLERR)) err = ECONNREFUSED;
-    if (err != 0) return onConnectFailed(errnoText(err));
-    if (events & EPOLLOUT) onConnected();
+    if (events & (EPOLLERR | EPOLLHUP)) {
+      int err = socketError(upstream_.get());
+      return onConnectFailed(errnoText(err ? err : ECONNREFUSED));
+    }
+    if (events & EPOLLOUT) onConnected(events);  // writable without error: connected
     return;
   }
   if (state_ != State::kRelaying) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    down_.readable = true;
+    down_.peer_closed |= (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
     if (pump(down_) != Pump::kOk) return finish("upstream read/client write failed");
   }
   if (events & EPOLLOUT) {
@@ -111,7 +116,7 @@ void TcpSession::onUpstreamIo(uint32_t events) {
   checkDone();
 }
 
-bool TcpSession::readIntoHold() {
+bool TcpSession::readIntoHold(uint32_t events) {
   // A full hold buffer stops reading: the client's kernel buffer and TCP window
   // hold the rest until the relay starts.
   while (!client_eof_ && static_cast<int64_t>(held_.size()) < ctx_.config.hold_buffer_bytes) {
@@ -122,6 +127,8 @@ bool TcpSession::readIntoHold() {
       held_.append(ctx_.scratch.data(), static_cast<size_t>(n));
       ctx_.stats.bytes_from_clients += n;
       ctx_.noteTraffic();
+      // Drained (more data raises a new edge) unless a FIN came too: read it now.
+      if (static_cast<size_t>(n) < want && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) break;
       continue;
     }
     if (n == 0) {
@@ -132,6 +139,7 @@ bool TcpSession::readIntoHold() {
     finish("client error while held");
     return false;
   }
+  hold_full_ = static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes;
   if (client_eof_ && state_ == State::kGreeting) {
     finish("client left during handshake");
     return false;
@@ -225,34 +233,28 @@ void TcpSession::onConnectFailed(const std::string& why) {
   hold();
 }
 
-void TcpSession::onConnected() {
+void TcpSession::onConnected(uint32_t events) {
   if (timer_) {
     ctx_.loop.cancel(timer_);
     timer_ = 0;
   }
-  startRelay();
+  down_.peer_closed = (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
+  startRelay(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP));
 }
 
-void TcpSession::startRelay() {
+void TcpSession::startRelay(bool upstream_readable) {
   state_ = State::kRelaying;
   up_.from = client_.get();
   up_.to = upstream_.get();
   up_.counter = &ctx_.stats.bytes_from_clients;
   up_.pending = std::move(held_);  // replayed first; already counted
   up_.eof = client_eof_;
+  up_.readable = hold_full_;  // otherwise every client byte so far is in held_
+  down_.readable = upstream_readable;
   down_.from = upstream_.get();
   down_.to = client_.get();
   down_.counter = &ctx_.stats.bytes_to_clients;
   held_.clear();
-  if (ctx_.config.relay_mode == RelayMode::kSplice) {
-    for (Direction* d : {&up_, &down_}) {
-      int fds[2];
-      if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return finish("out of pipes");
-      d->pipe_read.reset(fds[0]);
-      d->pipe_write.reset(fds[1]);
-      fcntl(fds[1], F_SETPIPE_SZ, kPipeSize);
-    }
-  }
   if (pump(up_) != Pump::kOk) return finish("upstream write failed");
   if (pump(down_) != Pump::kOk) return finish("client write failed");
   checkDone();
@@ -277,7 +279,19 @@ bool TcpSession::flushPending(Direction& d, bool* blocked) {
 }
 
 TcpSession::Pump TcpSession::pump(Direction& d) {
-  return ctx_.config.relay_mode == RelayMode::kSplice ? pumpSplice(d) : pumpCopy(d);
+  if (d.pipe_write.valid()) return pumpSplice(d);
+  Pump p = pumpCopy(d);
+  // Bulk traffic moves to splice; game-sized messages stay on recv/send
+  // (no pipe to create, fewer fds, one syscall each way).
+  if (p == Pump::kOk && d.bulk && !d.eof && ctx_.config.relay_mode == RelayMode::kSplice) {
+    int fds[2];
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return p;  // stay on copy
+    d.pipe_read.reset(fds[0]);
+    d.pipe_write.reset(fds[1]);
+    fcntl(fds[1], F_SETPIPE_SZ, kPipeSize);
+    return pumpSplice(d);
+  }
+  return p;
 }
 
 TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
@@ -287,17 +301,15 @@ TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
     bool blocked = false;
     if (!flushPending(d, &blocked)) return Pump::kError;
     if (blocked) return Pump::kOk;  // resume on the writable edge of `to`
-    if (d.eof) {
-      if (!d.shut) {
-        shutdown(d.to, SHUT_WR);
-        d.shut = true;
-      }
-      return Pump::kOk;
-    }
+    if (d.eof) return shutWrite(d);
+    if (!d.readable) return Pump::kOk;
     ssize_t n = recv(d.from, buf, size, 0);
     if (n > 0) {
       *d.counter += n;
       ctx_.noteTraffic();
+      // A short read drained the socket; new data raises a new edge.
+      // (Not when the peer's FIN came with the data: the EOF must still be read.)
+      if (static_cast<size_t>(n) < size && !d.peer_closed) d.readable = false;
       ssize_t w = send(d.to, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
       if (w < 0) {
         if (errno != EAGAIN) return Pump::kError;
@@ -307,17 +319,31 @@ TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
         d.pending.assign(buf + w, static_cast<size_t>(n - w));
         return Pump::kOk;
       }
-      // A short read drained the socket; new data raises a new edge.
-      if (static_cast<size_t>(n) < size) return Pump::kOk;
+      if (!d.readable) return Pump::kOk;
+      d.bulk = true;
+      if (ctx_.config.relay_mode == RelayMode::kSplice) return Pump::kOk;  // pump() switches
       continue;
     }
     if (n == 0) {
       d.eof = true;
       continue;
     }
-    if (errno == EAGAIN) return Pump::kOk;
+    if (errno == EAGAIN) {
+      d.readable = false;
+      return Pump::kOk;
+    }
     return Pump::kError;
   }
+}
+
+TcpSession::Pump TcpSession::shutWrite(Direction& d) {
+  if (d.shut) return Pump::kOk;
+  d.shut = true;
+  // When the other direction is already closed, finish() closes both sockets
+  // (which sends the FIN); a separate shutdown() would be a wasted call.
+  Direction& other = &d == &up_ ? down_ : up_;
+  if (!other.shut) shutdown(d.to, SHUT_WR);
+  return Pump::kOk;
 }
 
 TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
@@ -335,13 +361,8 @@ TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
       if (n < 0 && errno == EAGAIN) return Pump::kOk;
       return Pump::kError;
     }
-    if (d.eof) {
-      if (!d.shut) {
-        shutdown(d.to, SHUT_WR);
-        d.shut = true;
-      }
-      return Pump::kOk;
-    }
+    if (d.eof) return shutWrite(d);
+    if (!d.readable) return Pump::kOk;
     ssize_t n = splice(d.from, nullptr, d.pipe_write.get(), nullptr, kSpliceChunk,
                        SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
@@ -354,7 +375,10 @@ TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
       d.eof = true;
       continue;
     }
-    if (errno == EAGAIN) return Pump::kOk;
+    if (errno == EAGAIN) {
+      d.readable = false;
+      return Pump::kOk;
+    }
     return Pump::kError;
   }
 }
@@ -395,14 +419,11 @@ void TcpSession::finish(const char* why) {
     ctx_.loop.cancel(timer_);
     timer_ = 0;
   }
-  if (upstream_.valid()) {
-    ctx_.loop.remove(upstream_.get());
-    upstream_.reset();
-  }
+  // close() also drops an fd from epoll (none is dup'ed), so no EPOLL_CTL_DEL.
+  upstream_.reset();
   if (client_.valid()) {
-    ctx_.loop.remove(client_.get());
     // An orderly FIN (not RST) for a client whose bytes were all read.
-    shutdown(client_.get(), SHUT_WR);
+    if (!down_.shut) shutdown(client_.get(), SHUT_WR);
     client_.reset();
   }
   up_.pipe_read.reset();

@@ -3,8 +3,9 @@
 // up: hold the client (keeping what it sends, up to --hold-buffer-bytes), let
 // the waker wake the game, then connect and replay those bytes first. With
 // --minecraft and the game down, a MinecraftGreeter answers server-list pings
-// and only a login is held. Relay is zero-copy (splice through a pipe per
-// direction) or copy through the shared scratch buffer; either way a slow side
+// and only a login is held. Relay copies through the shared scratch buffer and,
+// once a direction carries bulk data (with --relay=splice), switches that
+// direction to zero-copy splice through its own pipe; either way a slow side
 // stops reads from the other (bounded memory), and half-closes are forwarded.
 // Owned by its TcpListener; loop thread only.
 #pragma once
@@ -44,6 +45,9 @@ class TcpSession : public WakeWaiter {
     size_t in_pipe = 0;
     bool eof = false;        // `from` has no more data
     bool shut = false;       // `to` got shutdown(SHUT_WR)
+    bool bulk = false;       // a read filled the scratch buffer: worth a pipe
+    bool readable = false;   // `from` may have data (edge-triggered: set by events)
+    bool peer_closed = false;  // `from` reported RDHUP/HUP: read on to the EOF
     int64_t* counter = nullptr;
   };
   enum class Pump { kOk, kError };
@@ -57,17 +61,18 @@ class TcpSession : public WakeWaiter {
   void onClientIo(uint32_t events);
   void onUpstreamIo(uint32_t events);
   // Before relaying: read what the client sends into held_. False on error/close.
-  bool readIntoHold();
+  bool readIntoHold(uint32_t events);
   void greet();
   void holdOrConnect();
   void hold();
   void connectUpstream(const SocketAddress& upstream);
-  void onConnected();
+  void onConnected(uint32_t events);
   void onConnectFailed(const std::string& why);
-  void startRelay();
+  void startRelay(bool upstream_readable);
   Pump pump(Direction& d);
   Pump pumpCopy(Direction& d);
   Pump pumpSplice(Direction& d);
+  Pump shutWrite(Direction& d);  // after EOF from d.from: pass the half-close on
   bool flushPending(Direction& d, bool* blocked);
   void checkDone();
   void sendFinal(const std::string& bytes);  // reply, then close once written
@@ -84,6 +89,7 @@ class TcpSession : public WakeWaiter {
 
   std::string held_;        // client bytes before the relay starts
   bool client_eof_ = false;
+  bool hold_full_ = false;  // stopped reading the client at --hold-buffer-bytes
   std::unique_ptr<MinecraftGreeter> greeter_;
   bool minecraft_login_ = false;
   std::string final_;       // reply written before closing (kDraining)

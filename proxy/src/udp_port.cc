@@ -24,7 +24,9 @@ Status UdpPort::bind(const std::string& address) {
   if (!fd.isOk()) return fd.status();
   fd_ = std::move(fd.value());
   setSocketBuffers(fd_.get(), 4 << 20, 4 << 20);
-  ctx_.loop.add(fd_.get(), EPOLLIN | EPOLLET, this);
+  // Level-triggered, a bounded number of batches per wakeup: a flood on one
+  // socket cannot starve the replies waiting on the sessions' sockets.
+  ctx_.loop.add(fd_.get(), EPOLLIN, this);
   int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
   sweep_timer_ = ctx_.loop.after(every, [this] { sweepIdle(); });
   return Status::ok();
@@ -32,7 +34,7 @@ Status UdpPort::bind(const std::string& address) {
 
 void UdpPort::onIo(uint32_t) {
   const size_t slot = static_cast<size_t>(ctx_.config.udp_max_datagram) + 1;
-  while (true) {
+  for (int round = 0; round < kMaxBatchesPerWakeup; ++round) {
     for (int i = 0; i < kBatch; ++i) {
       iovs_[i].iov_base = buffers_.data() + i * slot;
       iovs_[i].iov_len = slot;

@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 #include "proxy_context.h"
+#include "scratch_buffer.h"
 #include "udp_session.h"
 
 namespace gsp::proxy {
@@ -19,6 +19,7 @@ namespace gsp::proxy {
 class UdpPort : public IoHandler {
  public:
   static constexpr int kBatch = 32;
+  static constexpr int kMaxBatchesPerWakeup = 4;
 
   UdpPort(ProxyContext& ctx, const PortMapping& mapping);
   ~UdpPort() override;
@@ -45,7 +46,7 @@ class UdpPort : public IoHandler {
   EventLoop::TimerId sweep_timer_ = 0;
 
   // recvmmsg buffers, reused for every batch.
-  std::vector<char> buffers_;
+  ScratchBuffer buffers_;
   mmsghdr msgs_[kBatch];
   iovec iovs_[kBatch];
   sockaddr_storage addrs_[kBatch];

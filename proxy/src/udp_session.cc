@@ -57,7 +57,7 @@ bool UdpSession::connect(const SocketAddress& upstream) {
   }
   upstream_ = std::move(fd.value());
   setSocketBuffers(upstream_.get(), 1 << 20, 1 << 20);
-  ctx_.loop.add(upstream_.get(), EPOLLIN | EPOLLET, this);
+  ctx_.loop.add(upstream_.get(), EPOLLIN, this);  // level-triggered, see UdpPort
   state_ = State::kRelaying;
   while (!queue_.empty()) {
     const std::string& d = queue_.front();
@@ -89,7 +89,7 @@ void UdpSession::onIo(uint32_t) {
   const size_t slot = static_cast<size_t>(ctx_.config.udp_max_datagram) + 1;
   mmsghdr msgs[kBatch];
   iovec iovs[kBatch];
-  while (true) {
+  for (int round = 0; round < UdpPort::kMaxBatchesPerWakeup; ++round) {
     for (int i = 0; i < kBatch; ++i) {
       iovs[i].iov_base = ctx_.scratch.data() + i * slot;
       iovs[i].iov_len = slot;

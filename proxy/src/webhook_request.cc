@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "core/crypto.h"
+#include "hmac_sha256.h"
 
 namespace gsp::proxy {
 
@@ -30,7 +30,7 @@ std::string jsonString(const std::string& s) {
 }
 
 std::string signWebhook(const std::string& secret, const std::string& timestamp, const std::string& body) {
-  return crypto::toHex(crypto::hmacSha256(secret, timestamp + "." + body));
+  return hexEncode(hmacSha256(secret, timestamp + "." + body));
 }
 
 std::string buildWebhookRequest(const BackendUrl& url, const std::string& server_id,

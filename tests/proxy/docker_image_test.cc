@@ -6,11 +6,13 @@
 // CLI (tests may; the platform's code talks to the Engine API).
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "proxy_harness.h"
@@ -29,11 +31,25 @@ std::string run(const std::string& cmd, int* rc = nullptr) {
   return out;
 }
 
-// Removes what earlier (possibly killed) runs of this test left behind.
-void cleanupByLabel() {
-  run("docker ps -aq --filter label=gsp.test=proxy-image | xargs -r docker rm -f -v");
-  run("docker network ls -q --filter label=gsp.test=proxy-image | xargs -r docker network rm");
-  run("docker volume ls -q --filter label=gsp.test=proxy-image | xargs -r docker volume rm");
+// Every object carries gsp.test=proxy-image and the pid of the test process
+// that made it. Removes the objects of one run, or (pid 0) of every run whose
+// process is gone - never those of a run still going on beside this one.
+void cleanupByLabel(pid_t only_pid) {
+  for (const char* kind : {"container", "network", "volume"}) {
+    std::string list = run(std::string("docker ") + kind + " ls" + (std::string(kind) == "container" ? " -a" : "") +
+                           " --filter label=gsp.test=proxy-image --format '{{.Label \"gsp.test.pid\"}} " +
+                           (std::string(kind) == "volume" ? "{{.Name}}" : "{{.ID}}") + "'");
+    std::istringstream lines(list);
+    std::string pid_text, id;
+    while (lines >> pid_text >> id) {
+      pid_t pid = static_cast<pid_t>(std::atoi(pid_text.c_str()));
+      bool mine = only_pid != 0 && pid == only_pid;
+      bool orphan = only_pid == 0 && (pid <= 0 || kill(pid, 0) != 0);
+      if (!mine && !orphan) continue;
+      if (std::string(kind) == "container") run("docker rm -f -v " + id);
+      else run(std::string("docker ") + kind + " rm " + id);
+    }
+  }
 }
 
 }  // namespace
@@ -58,14 +74,14 @@ class DockerImageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("65532:65532"), run("docker image inspect -f '{{.Config.User}}' gsp-proxy:" + kVersion));
     CPPUNIT_ASSERT_EQUAL(std::string("65532:65532"), run("docker image inspect -f '{{.Config.User}}' gsp-demo-game:" + kVersion));
 
-    cleanupByLabel();
+    cleanupByLabel(0);
     TempDir dir;
     std::string id = std::to_string(getpid()) + "-" + std::to_string(nowMs() % 100000);
     std::string net = "gsp-test-net-" + id, vol = "gsp-test-data-" + id;
     std::string game = "gsp-test-game-" + id, proxy = "gsp-test-proxy-" + id;
-    const std::string label = " --label gsp.test=proxy-image ";
+    const std::string label = " --label gsp.test=proxy-image --label gsp.test.pid=" + std::to_string(getpid()) + " ";
     struct Cleanup {
-      ~Cleanup() { cleanupByLabel(); }
+      ~Cleanup() { cleanupByLabel(getpid()); }
     } cleanup;
 
     // The backend's internal listener, bind-mounted into the proxy container.

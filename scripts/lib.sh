@@ -127,6 +127,9 @@ mock-login = true
 admin-emails = admin@example.com
 [servers]
 public-host = 127.0.0.1
+publish-address = 127.0.0.1
+webhook-socket = $state/webhook/webhook.sock
+object-prefix = ${GSP_OBJECT_PREFIX:-gsplocal}
 [admin]
 sql-dir = $GSP_ROOT/sql
 INI
@@ -160,12 +163,14 @@ start_nginx() {
   local state=$1 port=$2 auth_rate=${3:-10}
   mkdir -p "$state/nginx"
   sh "$GSP_ROOT/nginx/render-site.sh" "$GSP_ROOT/nginx/gsp-site.conf.in" listen="127.0.0.1:$port" \
-    fcgi_socket="$state/gsp-web.sock" webhook_socket="$state/webhook.sock" \
+    fcgi_socket="$state/gsp-web.sock" webhook_socket="$state/webhook/webhook.sock" \
     static_dir="${GSP_STATIC_DIR:-$GSP_ROOT/static}" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
   sed "s|@state@|$state/nginx|g" "$GSP_ROOT/nginx/local-nginx.conf.in" >"$state/nginx/nginx.conf"
   # The site includes fastcgi_params relative to nginx's configuration folder, as on Debian.
   cp /etc/nginx/fastcgi_params "$state/nginx/fastcgi_params"
-  rm -f "$state/webhook.sock"
+  # The webhook socket gets a folder of its own: that folder is mounted into every proxy.
+  mkdir -p "$state/webhook"
+  rm -f "$state/webhook/webhook.sock"
   nginx -t -q -p "$state/nginx" -c "$state/nginx/nginx.conf" -e "$state/nginx/error.log" ||
     die "nginx rejected the configuration"
   setsid nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -e "$state/nginx/error.log" </dev/null \
@@ -199,6 +204,21 @@ start_dockerd() {
     [ $SECONDS -ge $deadline ] && { tail -20 "$state/dockerd.log"; return 1; }
     sleep 0.2
   done
+}
+
+# remove_docker_objects PREFIX: every container, network and volume that an
+# installation with this object prefix made (leftovers of a killed run).
+remove_docker_objects() {
+  local label="gsp.installation=$1"
+  docker ps -aq --filter "label=$label" | xargs -r docker rm -f >/dev/null
+  docker network ls -q --filter "label=$label" | xargs -r docker network rm >/dev/null
+  docker volume ls -q --filter "label=$label" | xargs -r docker volume rm -f >/dev/null
+}
+
+# build_images: gsp-proxy and gsp-demo-game from this build (make images).
+build_images() {
+  make -C "$GSP_BUILD" images >>"$GSP_BUILD/make.out" 2>&1 ||
+    { tail -30 "$GSP_BUILD/make.out"; die "building the images failed"; }
 }
 
 stop_all() {

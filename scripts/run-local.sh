@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Brings the whole platform up on this machine: installs what is missing,
-# builds, starts a private MariaDB (state in var/local), gsp-web and nginx on
+# builds, starts a Docker engine if none runs and builds the proxy and demo-game
+# images, starts a private MariaDB (state in var/local), gsp-web and nginx on
 # http://127.0.0.1:8080, applies migrations, and stops everything on Ctrl-C.
+# Game servers (containers) keep running after Ctrl-C, like on a real host;
+# the next run picks them up again.
 # Usage: scripts/run-local.sh [PORT]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +23,10 @@ stop_all "$STATE"  # leftovers of a run that was killed
 trap 'say "stopping"; stop_all "$STATE"; exit 0' INT TERM
 trap 'stop_all "$STATE"' EXIT
 
+say "starting the Docker engine and building the gsp-proxy and gsp-demo-game images"
+start_dockerd "$STATE" || die "the Docker engine did not start (see $STATE/dockerd.log)"
+build_images
+
 say "starting MariaDB (data in $STATE/db)"
 start_mariadb "$STATE"
 create_database "$STATE"
@@ -34,6 +41,7 @@ cat <<MSG
 
   The platform is up:  http://127.0.0.1:$PORT
   Sign in with any email (mock sign-in is on for local runs); admin@example.com is an admin.
+  Create a "Demo Game" server, then wake it from another terminal:  nc 127.0.0.1 PORT
   Logs: $STATE/gsp-web.log, $STATE/nginx/error.log, $STATE/db/error.log
   Press Ctrl-C to stop everything.
 

@@ -50,8 +50,16 @@ say "unit tests"
 "$GSP_BUILD/tests/unit_tests" >"$STATE/unit.out" 2>&1
 count_runner unit_tests "$STATE/unit.out" $?
 
-say "starting MariaDB, gsp-web and nginx"
+say "starting the Docker engine and building the images"
 set -e
+start_dockerd "$STATE"
+# One object prefix for every test run, cleaned first: a killed run leaves
+# containers behind, and server ids start again at 1 in each new database.
+export GSP_OBJECT_PREFIX=gsptest
+remove_docker_objects "$GSP_OBJECT_PREFIX"
+build_images
+
+say "starting MariaDB, gsp-web and nginx"
 start_mariadb "$STATE"
 create_database "$STATE"
 write_config "$STATE"
@@ -77,7 +85,7 @@ chmod +x "$STATE/restart-db"
 
 say "integration tests through nginx"
 GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
-  GSP_TEST_ADMIN="$GSP_BUILD/src/gsp-admin --config=$STATE/gsp.ini" \
+  GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_BUILD/src/gsp-admin --config=$STATE/gsp.ini" \
   GSP_TEST_RESTART_DB="bash $STATE/restart-db" \
   "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
 count_runner integration_tests "$STATE/integration.out" $?

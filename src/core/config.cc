@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <arpa/inet.h>
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -8,6 +9,9 @@
 
 #include "core/log.h"
 
+#ifndef GSP_VERSION
+#define GSP_VERSION "0.1.0"
+#endif
 #ifndef GSP_PKGDATADIR
 #define GSP_PKGDATADIR "/usr/share/gsp"
 #endif
@@ -61,6 +65,25 @@ po::options_description describeOptions() {
       ("billing.page-size", po::value<int>()->default_value(25), "ledger rows per page (5-500)")
       ("servers.public-host", po::value<std::string>()->default_value("localhost"),
        "host name players connect to, shown with each server's port")
+      ("servers.publish-address", po::value<std::string>()->default_value("0.0.0.0"),
+       "host address on which the proxies publish game ports (127.0.0.1 for local runs)")
+      ("servers.port-min", po::value<int>()->default_value(30000), "lowest public game port (1024-65535)")
+      ("servers.port-max", po::value<int>()->default_value(30999), "highest public game port (1024-65535)")
+      ("servers.stop-grace-seconds", po::value<int>()->default_value(30),
+       "seconds a game gets to save its world when it is put to sleep (1-600)")
+      ("servers.proxy-image", po::value<std::string>()->default_value("gsp-proxy:" GSP_VERSION),
+       "image of the sidecar proxy")
+      ("servers.proxy-memory-mb", po::value<int>()->default_value(32), "memory limit of each sidecar proxy (8-1024)")
+      ("servers.webhook-socket", po::value<std::string>()->default_value("/run/gsp-webhook/webhook.sock"),
+       "nginx's internal webhook listener; its folder (holding nothing else) is mounted into every proxy")
+      ("servers.webhook-max-skew-seconds", po::value<int>()->default_value(300),
+       "webhooks signed longer ago (or ahead) than this are refused (5-3600)")
+      ("servers.object-prefix", po::value<std::string>()->default_value("gsp"),
+       "prefix of the names and of the gsp.installation label of every Docker object made")
+      ("docker.socket", po::value<std::string>()->default_value("/var/run/docker.sock"),
+       "unix socket of the Docker engine")
+      ("docker.timeout-seconds", po::value<int>()->default_value(30),
+       "time limit of one Docker Engine API call (1-600)")
       ("admin.sql-dir", po::value<std::string>()->default_value(GSP_PKGDATADIR "/sql"),
        "directory of the numbered SQL migrations")
       ("log.level", po::value<std::string>()->default_value("info"), "debug, info, warn or error");
@@ -98,6 +121,29 @@ std::string validate(Config* c, const po::variables_map& vm) {
   if (!(err = range("billing.signup-credit-cents", c->billing_signup_credit_cents, 0, 100000000)).empty()) return err;
   if (!(err = range("billing.max-deposit-cents", c->billing_max_deposit_cents, 100, 100000000)).empty()) return err;
   if (!(err = range("billing.page-size", c->billing_page_size, 5, 500)).empty()) return err;
+  if (!(err = range("servers.port-min", c->servers_port_min, 1024, 65535)).empty()) return err;
+  if (!(err = range("servers.port-max", c->servers_port_max, c->servers_port_min, 65535)).empty()) return err;
+  if (!(err = range("servers.stop-grace-seconds", c->servers_stop_grace_seconds, 1, 600)).empty()) return err;
+  if (!(err = range("servers.proxy-memory-mb", c->servers_proxy_memory_mb, 8, 1024)).empty()) return err;
+  if (!(err = range("servers.webhook-max-skew-seconds", c->servers_webhook_max_skew_seconds, 5, 3600)).empty())
+    return err;
+  if (!(err = range("docker.timeout-seconds", c->docker_timeout_seconds, 1, 600)).empty()) return err;
+  if (c->servers_proxy_image.empty() || c->servers_proxy_image.find_first_of(" \t") != std::string::npos)
+    return "invalid value for servers.proxy-image: '" + c->servers_proxy_image + "' is not an image name";
+  if (c->servers_object_prefix.empty() || c->servers_object_prefix.size() > 32 ||
+      !isalnum(static_cast<unsigned char>(c->servers_object_prefix[0])) ||
+      c->servers_object_prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+    return "invalid value for servers.object-prefix: use 1-32 lower-case letters, digits or '-'";
+  struct in6_addr a6;
+  struct in_addr a4;
+  if (inet_pton(AF_INET, c->servers_publish_address.c_str(), &a4) != 1 &&
+      inet_pton(AF_INET6, c->servers_publish_address.c_str(), &a6) != 1)
+    return "invalid value for servers.publish-address: '" + c->servers_publish_address + "' is not an IP address";
+  for (const auto* path : {&c->docker_socket, &c->servers_webhook_socket}) {
+    if (path->empty() || (*path)[0] != '/' || path->size() > 107)
+      return std::string("invalid value for ") + (path == &c->docker_socket ? "docker.socket" : "servers.webhook-socket") +
+             ": must be an absolute path of at most 107 bytes";
+  }
   // sun_path holds 108 bytes including the terminating NUL.
   if (c->web_socket.empty() || c->web_socket.size() > 107 || c->web_socket[0] != '/')
     return "invalid value for web.socket: must be an absolute path of at most 107 bytes";
@@ -223,6 +269,17 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.billing_max_deposit_cents = vm["billing.max-deposit-cents"].as<int64_t>();
   c.billing_page_size = vm["billing.page-size"].as<int>();
   c.servers_public_host = vm["servers.public-host"].as<std::string>();
+  c.servers_publish_address = vm["servers.publish-address"].as<std::string>();
+  c.servers_port_min = vm["servers.port-min"].as<int>();
+  c.servers_port_max = vm["servers.port-max"].as<int>();
+  c.servers_stop_grace_seconds = vm["servers.stop-grace-seconds"].as<int>();
+  c.servers_proxy_image = vm["servers.proxy-image"].as<std::string>();
+  c.servers_proxy_memory_mb = vm["servers.proxy-memory-mb"].as<int>();
+  c.servers_webhook_socket = vm["servers.webhook-socket"].as<std::string>();
+  c.servers_webhook_max_skew_seconds = vm["servers.webhook-max-skew-seconds"].as<int>();
+  c.servers_object_prefix = vm["servers.object-prefix"].as<std::string>();
+  c.docker_socket = vm["docker.socket"].as<std::string>();
+  c.docker_timeout_seconds = vm["docker.timeout-seconds"].as<int>();
   c.sql_dir = vm["admin.sql-dir"].as<std::string>();
   c.log_level = vm["log.level"].as<std::string>();
   if (vm.count("positional") && positional) *positional = vm["positional"].as<std::vector<std::string>>();

@@ -43,7 +43,20 @@ struct Config {
   int billing_page_size = 0;
 
   // [servers]
-  std::string servers_public_host;  // shown to players as host:port
+  std::string servers_public_host;     // shown to players as host:port
+  std::string servers_publish_address; // host address the proxies' ports are published on
+  int servers_port_min = 0;            // public port range, inclusive
+  int servers_port_max = 0;
+  int servers_stop_grace_seconds = 0;  // time a game gets to save its world on stop
+  std::string servers_proxy_image;
+  int servers_proxy_memory_mb = 0;
+  std::string servers_webhook_socket;  // nginx's internal listener; its folder is mounted into proxies
+  int servers_webhook_max_skew_seconds = 0;
+  std::string servers_object_prefix;  // Docker object names start with it: "gsp-12-game"
+
+  // [docker]
+  std::string docker_socket;
+  int docker_timeout_seconds = 0;
 
   // [admin]
   std::string sql_dir;

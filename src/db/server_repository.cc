@@ -1,9 +1,26 @@
 #include "db/server_repository.h"
 
+#include <cppconn/exception.h>
+
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 namespace gsp::db {
+
+using domain::ServerState;
+
+namespace {
+
+const int kDuplicateKey = 1062;
+
+void sortPorts(std::vector<ServerPort>* ports) {
+  std::sort(ports->begin(), ports->end(), [](const ServerPort& a, const ServerPort& b) {
+    return std::tie(a.public_port, a.protocol) < std::tie(b.public_port, b.protocol);
+  });
+}
+
+}  // namespace
 
 std::vector<ServerSummary> ServerRepository::listForUser(int64_t user_id) {
   // One round trip: servers with their ports, one row per port (or one row with NULLs).
@@ -28,12 +45,150 @@ std::vector<ServerSummary> ServerRepository::listForUser(int64_t user_id) {
     if (!rs->isNull(6)) servers.back().ports.push_back({rs->getString(6), rs->getInt(7), rs->getInt(8)});
   }
   // Sorting the few ports here spares the database a temporary table.
-  for (ServerSummary& s : servers) {
-    std::sort(s.ports.begin(), s.ports.end(), [](const ServerPort& a, const ServerPort& b) {
-      return std::tie(a.public_port, a.protocol) < std::tie(b.public_port, b.protocol);
-    });
-  }
+  for (ServerSummary& s : servers) sortPorts(&s.ports);
   return servers;
+}
+
+Status ServerRepository::allocatePorts(int64_t server_id, const NewServer& server) {
+  if (server.ports.empty()) return Status::ok();
+  int lowest = server.ports.front().internal_port, highest = lowest;
+  for (const GamePort& p : server.ports) {
+    lowest = std::min(lowest, p.internal_port);
+    highest = std::max(highest, p.internal_port);
+  }
+  const int span = highest - lowest;
+  // Locks the range, so concurrent creations take turns instead of colliding.
+  auto rs = db_.sql("SELECT public_port FROM server_ports WHERE public_port BETWEEN ? AND ? FOR UPDATE")
+                .arg(server.port_min).arg(server.port_max).rows();
+  std::set<int> used;
+  while (rs->next()) used.insert(rs->getInt(1));
+  for (int base = server.port_min; base + span <= server.port_max; ++base) {
+    bool free = true;
+    for (const GamePort& p : server.ports) free = free && !used.count(base + p.internal_port - lowest);
+    if (!free) continue;
+    for (const GamePort& p : server.ports) {
+      db_.sql("INSERT INTO server_ports (server_id, protocol, internal_port, public_port) VALUES (?, ?, ?, ?)")
+          .arg(server_id).arg(p.protocol).arg(p.internal_port).arg(base + p.internal_port - lowest).update();
+    }
+    return Status::ok();
+  }
+  return Status::unavailable("There are no free public ports left on this host. Please contact support.");
+}
+
+Result<int64_t> ServerRepository::create(const NewServer& server) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Transaction tx(db_);
+      auto taken = db_.sql("SELECT 1 FROM servers WHERE user_id = ? AND name = ? AND deleted_at IS NULL")
+                       .arg(server.user_id).arg(server.name).rows();
+      if (taken->next()) return Status::conflict("You already have a server named '" + server.name + "'.");
+      db_.sql("INSERT INTO servers (user_id, game_image_id, name, state, webhook_secret) VALUES (?, ?, ?, 'CREATING', ?)")
+          .arg(server.user_id).arg(server.game_image_id).arg(server.name).arg(server.webhook_secret).update();
+      int64_t id = db_.lastInsertId();
+      Status ports = allocatePorts(id, server);
+      if (!ports.isOk()) return ports;
+      db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause) VALUES (?, '', 'CREATING', ?)")
+          .arg(id).arg("created by its owner").update();
+      tx.commit();
+      return id;
+    } catch (const sql::SQLException& e) {
+      // Another creation took a port between our read and insert: try again.
+      if (e.getErrorCode() != kDuplicateKey || attempt >= 4) throw;
+    }
+  }
+}
+
+std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64_t a, int64_t b) {
+  auto rs = db_.sql("SELECT s.id, s.user_id, s.game_image_id, s.name, s.state, s.state_message, "
+                    "COALESCE(s.proxy_container_id, ''), COALESCE(s.game_container_id, ''), "
+                    "COALESCE(s.network_name, ''), COALESCE(s.volume_name, ''), s.webhook_secret, "
+                    "COALESCE(DATE_FORMAT(s.last_activity_at, '%Y-%m-%d %H:%i:%s'), ''), "
+                    "DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i:%s'), p.protocol, p.internal_port, p.public_port "
+                    "FROM servers s LEFT JOIN server_ports p ON p.server_id = s.id "
+                    "WHERE s.deleted_at IS NULL AND " + where + " ORDER BY s.id")
+                .arg(a).arg(b).rows();
+  std::vector<ServerRecord> out;
+  while (rs->next()) {
+    int64_t id = rs->getInt64(1);
+    if (out.empty() || out.back().id != id) {
+      ServerRecord r;
+      r.id = id;
+      r.user_id = rs->getInt64(2);
+      r.game_image_id = rs->getInt(3);
+      r.name = rs->getString(4);
+      r.state = domain::parseState(rs->getString(5)).value_or(ServerState::kError);
+      r.state_message = rs->getString(6);
+      r.proxy_container_id = rs->getString(7);
+      r.game_container_id = rs->getString(8);
+      r.network_name = rs->getString(9);
+      r.volume_name = rs->getString(10);
+      r.webhook_secret = rs->getString(11);
+      r.last_activity_at = rs->getString(12);
+      r.created_at = rs->getString(13);
+      out.push_back(std::move(r));
+    }
+    if (!rs->isNull(14)) out.back().ports.push_back({rs->getString(14), rs->getInt(15), rs->getInt(16)});
+  }
+  for (ServerRecord& r : out) sortPorts(&r.ports);
+  return out;
+}
+
+std::optional<ServerRecord> ServerRepository::find(int64_t id) {
+  auto found = load("s.id = ? AND ? = 0", id, 0);
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
+
+std::optional<ServerRecord> ServerRepository::findOwned(int64_t id, int64_t user_id, bool is_admin) {
+  auto found = is_admin ? load("s.id = ? AND ? = 0", id, 0) : load("s.id = ? AND s.user_id = ?", id, user_id);
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
+
+bool ServerRepository::transition(int64_t id, ServerState from, ServerState to, const std::string& cause,
+                                  const std::string& message) {
+  Transaction tx(db_);
+  int changed = db_.sql("UPDATE servers SET state = ?, state_message = ? WHERE id = ? AND state = ? AND deleted_at IS NULL")
+                    .arg(domain::stateName(to)).arg(message.substr(0, 500)).arg(id).arg(domain::stateName(from))
+                    .update();
+  if (changed != 1) return false;
+  db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause) VALUES (?, ?, ?, ?)")
+      .arg(id).arg(domain::stateName(from)).arg(domain::stateName(to)).arg(cause.substr(0, 500)).update();
+  tx.commit();
+  return true;
+}
+
+void ServerRepository::setDockerObjects(int64_t id, const std::string& network, const std::string& volume,
+                                        const std::string& proxy_container, const std::string& game_container) {
+  db_.sql("UPDATE servers SET network_name = ?, volume_name = ?, proxy_container_id = ?, game_container_id = ? WHERE id = ?")
+      .arg(network).arg(volume).arg(proxy_container).arg(game_container).arg(id).update();
+}
+
+void ServerRepository::markDeleted(int64_t id, const std::string& cause) {
+  Transaction tx(db_);
+  auto rs = db_.sql("SELECT state FROM servers WHERE id = ? FOR UPDATE").arg(id).rows();
+  std::string from = rs->next() ? std::string(rs->getString(1)) : std::string("");
+  db_.sql("DELETE FROM server_ports WHERE server_id = ?").arg(id).update();
+  db_.sql("UPDATE servers SET state = 'DELETED', deleted_at = UTC_TIMESTAMP(6) WHERE id = ?").arg(id).update();
+  db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause) VALUES (?, ?, 'DELETED', ?)")
+      .arg(id).arg(from).arg(cause.substr(0, 500)).update();
+  tx.commit();
+}
+
+void ServerRepository::recordActivity(int64_t id, int64_t last_traffic_unix) {
+  // Never moves backwards: reports may arrive out of order.
+  db_.sql("UPDATE servers SET last_activity_at = GREATEST(COALESCE(last_activity_at, FROM_UNIXTIME(0)), FROM_UNIXTIME(?)) "
+          "WHERE id = ?")
+      .arg(last_traffic_unix).arg(id).update();
+}
+
+std::vector<ServerEvent> ServerRepository::events(int64_t id, int limit) {
+  auto rs = db_.sql("SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), from_state, to_state, cause "
+                    "FROM server_events WHERE server_id = ? ORDER BY id DESC LIMIT ?")
+                .arg(id).arg(limit).rows();
+  std::vector<ServerEvent> out;
+  while (rs->next()) out.push_back({rs->getString(1), rs->getString(2), rs->getString(3), rs->getString(4)});
+  return out;
 }
 
 }  // namespace gsp::db

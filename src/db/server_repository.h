@@ -1,13 +1,18 @@
-// Game servers as the dashboard lists them. Grows with the Docker issue
-// (create, state transitions); for now: the owner's list.
+// Game servers: the dashboard list, creation with public port allocation,
+// conditional state transitions with their event log, and the Docker objects
+// that belong to each server. The database is the truth for what should exist.
 // Not thread-safe (uses the caller's Database).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/status.h"
+#include "db/catalog_repository.h"
 #include "db/database.h"
+#include "domain/server_state.h"
 
 namespace gsp::db {
 
@@ -26,6 +31,40 @@ struct ServerSummary {
   std::vector<ServerPort> ports;
 };
 
+struct ServerRecord {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  int game_image_id = 0;
+  std::string name;
+  domain::ServerState state = domain::ServerState::kError;
+  std::string state_message;
+  std::string proxy_container_id;
+  std::string game_container_id;
+  std::string network_name;
+  std::string volume_name;
+  std::string webhook_secret;  // hex; shared with the server's proxy only
+  std::string last_activity_at;  // "YYYY-MM-DD HH:MM:SS" UTC, or empty
+  std::string created_at;
+  std::vector<ServerPort> ports;  // sorted by public port, then protocol
+};
+
+struct ServerEvent {
+  std::string created_at;
+  std::string from_state;
+  std::string to_state;
+  std::string cause;
+};
+
+struct NewServer {
+  int64_t user_id = 0;
+  int game_image_id = 0;
+  std::string name;
+  std::string webhook_secret;
+  std::vector<GamePort> ports;  // of the game image
+  int port_min = 0;             // public port range, inclusive
+  int port_max = 0;
+};
+
 class ServerRepository {
  public:
   explicit ServerRepository(Database& db) : db_(db) {}
@@ -33,7 +72,35 @@ class ServerRepository {
   // The user's servers (deleted ones excluded), oldest first, with their ports.
   std::vector<ServerSummary> listForUser(int64_t user_id);
 
+  // Writes the server (CREATING), one public port per game port and the first
+  // event, in one transaction. Ports keep the game's spacing (Valheim's
+  // 2456-2457 become P and P+1) and a TCP and a UDP port with the same number
+  // share one public number. Errors: kConflict (name taken), kUnavailable (no free ports).
+  Result<int64_t> create(const NewServer& server);
+
+  std::optional<ServerRecord> find(int64_t id);  // not deleted
+  // Another user's server is not found, unless `is_admin`.
+  std::optional<ServerRecord> findOwned(int64_t id, int64_t user_id, bool is_admin);
+
+  // UPDATE ... WHERE id = ? AND state = from, plus an event row, atomically.
+  // False when the server was not in `from` (someone else moved it first).
+  bool transition(int64_t id, domain::ServerState from, domain::ServerState to, const std::string& cause,
+                  const std::string& message = "");
+
+  void setDockerObjects(int64_t id, const std::string& network, const std::string& volume,
+                        const std::string& proxy_container, const std::string& game_container);
+
+  // Marks the server DELETED (kept for the ledger) and frees its ports.
+  void markDeleted(int64_t id, const std::string& cause);
+
+  // Records the time of the last client traffic reported by the proxy.
+  void recordActivity(int64_t id, int64_t last_traffic_unix);
+
+  std::vector<ServerEvent> events(int64_t id, int limit);
+
  private:
+  std::vector<ServerRecord> load(const std::string& where, int64_t a, int64_t b);
+  Status allocatePorts(int64_t server_id, const NewServer& server);
   Database& db_;
 };
 

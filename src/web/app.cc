@@ -41,8 +41,9 @@ void App::readFlash(Context& ctx) const {
   }
 }
 
-Response App::handle(Request& request, db::Database& db) const {
+Response App::handle(Request& request, db::Database& db, orchestration::ServerOperations& servers) const {
   Context ctx(request, db, config_, views_);
+  ctx.servers = &servers;
   RouteMatch match = router_.match(request.method, request.path);
   readFlash(ctx);
   resolveSession(ctx);

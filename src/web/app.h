@@ -39,8 +39,8 @@ class App {
   App(const Config& config, const Views& views);
 
   // Database failures escape as sql::SQLException: the caller reconnects and
-  // retries once, or answers 503.
-  Response handle(Request& request, db::Database& db) const;
+  // retries once, or answers 503. `servers` is the calling worker's.
+  Response handle(Request& request, db::Database& db, orchestration::ServerOperations& servers) const;
 
  private:
   void resolveSession(Context& ctx) const;

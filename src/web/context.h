@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "db/database.h"
 #include "db/user_repository.h"
+#include "orchestration/server_operations.h"
 #include "web/request.h"
 #include "web/response.h"
 #include "web/views.h"
@@ -30,6 +31,7 @@ struct Context {
   db::Database& db;
   const Config& config;
   const Views& views;
+  orchestration::ServerOperations* servers = nullptr;  // this worker's; never null in handlers
 
   std::optional<db::User> user;  // signed-in user, if any
   std::string session_token;     // the signed-in session's token

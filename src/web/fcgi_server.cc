@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "db/database.h"
+#include "orchestration/docker_orchestrator.h"
 #include "web/pages.h"
 #include "web/request_parser.h"
 
@@ -104,6 +105,7 @@ int FcgiServer::openListenSocket() {
 void FcgiServer::workerLoop(int listen_fd) {
   db::Database::threadInit();
   db::Database db(config_.database);
+  orchestration::DockerOrchestrator servers(config_, db, orchestration::connectDocker(config_));
   ParseLimits limits;
   limits.max_body_bytes = static_cast<size_t>(config_.web_max_body_bytes);
   FCGX_Request req;
@@ -143,7 +145,7 @@ void FcgiServer::workerLoop(int listen_fd) {
     Response response;
     for (int attempt = 1;; ++attempt) {
       try {
-        response = app_.handle(request, db);
+        response = app_.handle(request, db, servers);
         break;
       } catch (const sql::SQLException& e) {
         bool lost = db::isConnectionLost(e);

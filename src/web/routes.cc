@@ -17,6 +17,18 @@ std::vector<RouteSpec> routeTable() {
 
       {"GET", "/dashboard", Access::kUser, dashboard},
 
+      {"GET", "/servers/create", Access::kUser, showCreateServer},
+      {"POST", "/servers/create", Access::kUser, createServer},
+      {"GET", "/servers/{id:int}", Access::kUser, showServer},
+      {"GET", "/servers/{id:int}/status", Access::kUser, serverStatus},
+      {"GET", "/servers/{id:int}/logs", Access::kUser, serverLogs},
+      {"POST", "/servers/{id:int}/wake", Access::kUser, wakeServer},
+      {"POST", "/servers/{id:int}/hibernate", Access::kUser, hibernateServer},
+      {"POST", "/servers/{id:int}/delete", Access::kUser, deleteServer},
+
+      {"POST", "/api/webhook/wake", Access::kInternal, webhookWake},
+      {"POST", "/api/webhook/activity", Access::kInternal, webhookActivity},
+
       {"GET", "/billing", Access::kUser, billing},
       {"POST", "/billing/add-funds", Access::kUser, addFunds},
   };

@@ -10,8 +10,8 @@ namespace {
 
 using ctemplate::TemplateDictionary;
 
-const char* const kTemplates[] = {"layout.tpl", "login.tpl", "mock_consent.tpl",
-                                  "dashboard.tpl", "billing.tpl", "error.tpl"};
+const char* const kTemplates[] = {"layout.tpl",  "login.tpl",         "mock_consent.tpl", "dashboard.tpl",
+                                  "billing.tpl", "create_server.tpl", "server.tpl",       "error.tpl"};
 
 // Fills the layout, hands back the dictionary of the page's own template.
 TemplateDictionary* fillLayout(TemplateDictionary* dict, const LayoutModel& m, const char* content_template) {
@@ -24,6 +24,7 @@ TemplateDictionary* fillLayout(TemplateDictionary* dict, const LayoutModel& m, c
     if (m.user_is_admin) user->ShowSection("IS_ADMIN");
     user->SetValue("NAV_DASHBOARD", m.active_nav == "dashboard" ? "page" : "false");
     user->SetValue("NAV_BILLING", m.active_nav == "billing" ? "page" : "false");
+    user->SetValue("NAV_CREATE", m.active_nav == "create" ? "page" : "false");
   } else {
     dict->ShowSection("SIGNED_OUT");
   }
@@ -142,6 +143,60 @@ std::string Views::billing(const LayoutModel& layout, const BillingPage& page) c
       }
     }
   }
+  return expand(templates_dir_, dict);
+}
+
+std::string Views::createServer(const LayoutModel& layout, const CreateServerPage& page) const {
+  TemplateDictionary dict("create_server");
+  TemplateDictionary* c = fillLayout(&dict, layout, (templates_dir_ + "/create_server.tpl").c_str());
+  c->SetValue("NAME", page.name);
+  c->SetValue("BALANCE", money::format(page.balance_cents));
+  if (!page.error.empty()) c->SetValueAndShowSection("ERROR", page.error, "HAS_ERROR");
+  if (page.games.empty()) c->ShowSection("NO_GAMES");
+  for (const CatalogChoice& g : page.games) {
+    TemplateDictionary* row = c->AddSectionDictionary("GAME");
+    row->SetIntValue("ID", g.id);
+    row->SetValue("NAME", g.name);
+    row->SetValue("DESCRIPTION", g.description);
+    row->SetValue("PRICE", money::format(g.price_cents_per_hour));
+    row->SetValue("PORTS", g.ports_text);
+    row->SetIntValue("RAM_MB", g.ram_mb);
+    if (g.selected) row->ShowSection("SELECTED");
+  }
+  return expand(templates_dir_, dict);
+}
+
+std::string Views::server(const LayoutModel& layout, const ServerPage& page) const {
+  TemplateDictionary dict("server");
+  TemplateDictionary* c = fillLayout(&dict, layout, (templates_dir_ + "/server.tpl").c_str());
+  c->SetFormattedValue("ID", "%lld", static_cast<long long>(page.id));
+  c->SetValue("NAME", page.name);
+  c->SetValue("GAME", page.game_name);
+  c->SetValue("STATE", page.state);
+  std::string state_class = page.state;
+  for (char& ch : state_class) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  c->SetValue("STATE_CLASS", state_class);
+  c->SetValue("STATE_MESSAGE", page.state_message);
+  if (page.address.empty()) c->ShowSection("NO_ADDRESS");
+  else c->SetValueAndShowSection("ADDRESS", page.address, "HAS_ADDRESS");
+  for (const std::string& line : page.port_lines) c->AddSectionDictionary("PORT")->SetValue("PORT_LINE", line);
+  c->SetValue("PRICE", money::format(page.price_cents_per_hour));
+  c->SetIntValue("RAM_MB", page.ram_mb);
+  c->SetFormattedValue("CPUS", "%.2g", page.cpu_millis / 1000.0);
+  c->SetIntValue("IDLE_MINUTES", page.idle_minutes);
+  c->SetValue("LAST_ACTIVITY", page.last_activity.empty() ? "never" : page.last_activity + " UTC");
+  c->SetValue("CREATED_AT", page.created_at);
+  if (page.can_wake) c->ShowSection("CAN_WAKE");
+  if (page.can_hibernate) c->ShowSection("CAN_HIBERNATE");
+  if (page.can_delete) c->ShowSection("CAN_DELETE");
+  for (const ServerEventView& e : page.events) {
+    TemplateDictionary* row = c->AddSectionDictionary("EVENT");
+    row->SetValue("WHEN", e.when);
+    row->SetValue("FROM", e.from_state);
+    row->SetValue("TO", e.to_state);
+    row->SetValue("CAUSE", e.cause);
+  }
+  if (page.events.empty()) c->ShowSection("NO_EVENTS");
   return expand(templates_dir_, dict);
 }
 

@@ -71,6 +71,50 @@ struct BillingPage {
   std::string error;
 };
 
+struct CatalogChoice {
+  int id = 0;
+  std::string name;
+  std::string description;
+  int64_t price_cents_per_hour = 0;
+  std::string ports_text;  // "TCP 25565"
+  int ram_mb = 0;
+  bool selected = false;
+};
+
+struct CreateServerPage {
+  std::vector<CatalogChoice> games;
+  std::string name;   // re-shown after an error
+  std::string error;
+  int64_t balance_cents = 0;
+};
+
+struct ServerEventView {
+  std::string when;
+  std::string from_state;
+  std::string to_state;
+  std::string cause;
+};
+
+struct ServerPage {
+  int64_t id = 0;
+  std::string name;
+  std::string game_name;
+  std::string state;
+  std::string state_message;
+  std::string address;                 // first port, host:port
+  std::vector<std::string> port_lines; // "TCP 30001 → game port 25565"
+  int64_t price_cents_per_hour = 0;
+  int ram_mb = 0;
+  int cpu_millis = 0;
+  int idle_minutes = 0;
+  std::string last_activity;  // empty: never
+  std::string created_at;
+  bool can_wake = false;
+  bool can_hibernate = false;
+  bool can_delete = false;
+  std::vector<ServerEventView> events;
+};
+
 struct ErrorPage {
   int status = 500;
   std::string heading;
@@ -90,6 +134,8 @@ class Views {
   std::string mockConsent(const LayoutModel& layout, const MockConsentPage& page) const;
   std::string dashboard(const LayoutModel& layout, const DashboardPage& page) const;
   std::string billing(const LayoutModel& layout, const BillingPage& page) const;
+  std::string createServer(const LayoutModel& layout, const CreateServerPage& page) const;
+  std::string server(const LayoutModel& layout, const ServerPage& page) const;
   std::string error(const LayoutModel& layout, const ErrorPage& page) const;
 
  private:

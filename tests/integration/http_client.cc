@@ -45,7 +45,8 @@ std::string HttpResponse::setCookie(const std::string& name) const {
   return "";
 }
 
-HttpClient::HttpClient(std::string base_url) : base_(std::move(base_url)) {}
+HttpClient::HttpClient(std::string base_url, std::string unix_socket)
+    : base_(std::move(base_url)), unix_socket_(std::move(unix_socket)) {}
 
 HttpResponse HttpClient::get(const std::string& path) { return request("GET", path, "", ""); }
 
@@ -54,7 +55,7 @@ HttpResponse HttpClient::post(const std::string& path, const std::string& form_b
 }
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& path, const std::string& body,
-                                 const std::string& content_type) {
+                                 const std::string& content_type, const std::vector<std::string>& extra_headers) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   HttpResponse r;
   std::string url = base_ + path;
@@ -72,6 +73,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   if (!cookies.empty()) curl_easy_setopt(curl.get(), CURLOPT_COOKIE, cookies.c_str());
   struct curl_slist* headers = nullptr;
   if (!content_type.empty()) headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
+  for (const std::string& h : extra_headers) headers = curl_slist_append(headers, h.c_str());
+  if (!unix_socket_.empty()) curl_easy_setopt(curl.get(), CURLOPT_UNIX_SOCKET_PATH, unix_socket_.c_str());
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_owner(headers, curl_slist_free_all);
   if (headers) curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
   if (method == "POST") {

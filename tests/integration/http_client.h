@@ -19,11 +19,13 @@ struct HttpResponse {
 
 class HttpClient {
  public:
-  explicit HttpClient(std::string base_url);
+  // `unix_socket`: talk HTTP over this unix socket instead of TCP (nginx's
+  // internal webhook listener); the host in `base_url` is then only a name.
+  explicit HttpClient(std::string base_url, std::string unix_socket = "");
   HttpResponse get(const std::string& path);
   HttpResponse post(const std::string& path, const std::string& form_body);
   HttpResponse request(const std::string& method, const std::string& path, const std::string& body,
-                       const std::string& content_type);
+                       const std::string& content_type, const std::vector<std::string>& extra_headers = {});
 
   std::string cookie(const std::string& name) const;
   void setCookie(const std::string& name, const std::string& value) { jar_[name] = value; }
@@ -31,6 +33,7 @@ class HttpClient {
 
  private:
   std::string base_;
+  std::string unix_socket_;
   std::map<std::string, std::string> jar_;
 };
 

@@ -18,6 +18,7 @@
 #include "db/database.h"
 #include "db/ledger_repository.h"
 #include "http_client.h"
+#include "test_env.h"
 #include "web/security.h"
 
 using gsp::test::formField;
@@ -25,37 +26,10 @@ using gsp::test::HttpClient;
 using gsp::test::HttpResponse;
 using gsp::test::urlEncode;
 
-namespace {
-
-std::string env(const char* name) {
-  const char* v = getenv(name);
-  if (!v || !*v) throw std::runtime_error(std::string(name) + " is not set: run the tests with scripts/test.sh");
-  return v;
-}
-
-gsp::Config testConfig() {
-  std::string arg = "--config=" + env("GSP_TEST_CONFIG");
-  const char* argv[] = {"test", arg.c_str()};
-  const char* envp[] = {nullptr};
-  gsp::ConfigLoad load = gsp::loadConfig(2, argv, envp);
-  if (load.outcome != gsp::ConfigLoad::Outcome::kRun) throw std::runtime_error(load.text);
-  return load.config;
-}
-
-std::string uniqueEmail(const std::string& who) {
-  return who + "-" + gsp::crypto::toHex(gsp::crypto::randomBytes(4)) + "@example.com";
-}
-
-std::string runCommand(const std::string& cmd, int* status) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  *status = p ? pclose(p) : -1;
-  return out;
-}
-
-}  // namespace
+using gsp::test::csrfOf;
+using gsp::test::env;
+using gsp::test::runCommand;
+using gsp::test::uniqueEmail;
 
 class SiteTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SiteTest);
@@ -87,23 +61,12 @@ class SiteTest : public CppUnit::TestFixture {
  public:
   void setUp() override {
     base_ = env("GSP_TEST_BASE_URL");
-    config_ = testConfig();
+    config_ = gsp::test::testConfig();
   }
 
-  // Signs in through the mock provider; returns the client holding the session.
   HttpClient signIn(const std::string& email, const std::string& next = "/dashboard",
                     HttpResponse* final_response = nullptr) {
-    HttpClient c(base_);
-    HttpResponse consent = c.get("/auth/mock/google?next=" + urlEncode(next));
-    CPPUNIT_ASSERT_EQUAL(200L, consent.status);
-    std::string csrf = formField(consent.body, "csrf_token");
-    CPPUNIT_ASSERT(!csrf.empty());
-    HttpResponse r = c.post("/auth/mock-login", "provider=google&csrf_token=" + csrf + "&next=" +
-                                                    urlEncode(formField(consent.body, "next")) +
-                                                    "&email=" + urlEncode(email));
-    CPPUNIT_ASSERT_EQUAL(303L, r.status);
-    if (final_response) *final_response = r;
-    return c;
+    return gsp::test::signIn(base_, email, next, final_response);
   }
 
   int64_t userId(gsp::db::Database& db, const std::string& email) {
@@ -111,8 +74,6 @@ class SiteTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(rs->next());
     return rs->getInt64(1);
   }
-
-  std::string csrfOf(HttpClient& c) { return formField(c.get("/billing").body, "csrf_token"); }
 
   void loginPageOffersBothProviders() {
     HttpClient c(base_);

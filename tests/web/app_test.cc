@@ -4,6 +4,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "web/app.h"
+#include "web/fake_server_operations.h"
 #include "web/request_parser.h"
 #include "web/security.h"
 
@@ -64,7 +65,10 @@ class AppTest : public CppUnit::TestFixture {
     Request r;
     ParseError e = parseRequest(extra, body, ParseLimits(), &r);
     CPPUNIT_ASSERT(!e.failed());
-    return app.handle(r, db);
+    gsp::test::FakeServerOperations servers;
+    Response response = app.handle(r, db, servers);
+    CPPUNIT_ASSERT(servers.calls.empty());  // none of these requests may reach Docker
+    return response;
   }
   Response post(const std::string& uri, const std::string& body, StringMap extra = {}, bool mock = false) {
     return get(uri, mock, extra, body, "POST");

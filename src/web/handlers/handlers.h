@@ -21,6 +21,20 @@ Response dashboard(Context& ctx);
 Response billing(Context& ctx);
 Response addFunds(Context& ctx);
 
+// server_handlers.cc
+Response showCreateServer(Context& ctx);
+Response createServer(Context& ctx);
+Response showServer(Context& ctx);
+Response serverStatus(Context& ctx);
+Response serverLogs(Context& ctx);
+Response wakeServer(Context& ctx);
+Response hibernateServer(Context& ctx);
+Response deleteServer(Context& ctx);
+
+// webhook_handlers.cc
+Response webhookWake(Context& ctx);
+Response webhookActivity(Context& ctx);
+
 // health_handlers.cc
 Response health(Context& ctx);
 

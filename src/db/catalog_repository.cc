@@ -1,0 +1,50 @@
+#include "db/catalog_repository.h"
+
+namespace gsp::db {
+
+std::vector<GameImage> CatalogRepository::load(const std::string& where, int id) {
+  auto rs = db_.sql("SELECT g.id, g.slug, g.friendly_name, g.description, g.docker_image, g.data_path, g.default_env, "
+                    "g.min_ram_mb, g.min_cpu_millis, g.price_cents_per_hour, g.idle_minutes, g.minecraft_aware, "
+                    "p.protocol, p.internal_port "
+                    "FROM game_images g LEFT JOIN game_image_ports p ON p.game_image_id = g.id "
+                    "WHERE " + where + " ORDER BY g.price_cents_per_hour, g.id, p.internal_port, p.protocol")
+                .arg(id).rows();
+  std::vector<GameImage> images;
+  while (rs->next()) {
+    int image_id = rs->getInt(1);
+    if (images.empty() || images.back().id != image_id) {
+      GameImage g;
+      g.id = image_id;
+      g.slug = rs->getString(2);
+      g.friendly_name = rs->getString(3);
+      g.description = rs->getString(4);
+      g.docker_image = rs->getString(5);
+      g.data_path = rs->getString(6);
+      g.default_env = rs->getString(7);
+      g.min_ram_mb = rs->getInt(8);
+      g.min_cpu_millis = rs->getInt(9);
+      g.price_cents_per_hour = rs->getInt64(10);
+      g.idle_minutes = rs->getInt(11);
+      g.minecraft_aware = rs->getBoolean(12);
+      images.push_back(std::move(g));
+    }
+    if (!rs->isNull(13)) images.back().ports.push_back({rs->getString(13), rs->getInt(14)});
+  }
+  return images;
+}
+
+std::vector<GameImage> CatalogRepository::listEnabled() { return load("g.enabled = 1 AND ? = 0", 0); }
+
+std::optional<GameImage> CatalogRepository::findEnabled(int id) {
+  auto images = load("g.enabled = 1 AND g.id = ?", id);
+  if (images.empty()) return std::nullopt;
+  return images.front();
+}
+
+std::optional<GameImage> CatalogRepository::find(int id) {
+  auto images = load("g.id = ?", id);
+  if (images.empty()) return std::nullopt;
+  return images.front();
+}
+
+}  // namespace gsp::db

@@ -1,0 +1,274 @@
+#include "orchestration/docker_orchestrator.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "core/log.h"
+#include "db/catalog_repository.h"
+#include "docker/curl_unix_transport.h"
+#include "domain/server_state.h"
+
+namespace gsp::orchestration {
+
+namespace {
+
+using domain::ServerState;
+
+// Inside the proxy container: where the folder of nginx's internal listener is
+// mounted. The folder, not the socket file: nginx makes a new socket file each
+// time it starts, and a file mount would keep pointing at the old one.
+const char kProxyWebhookDir[] = "/run/gsp-webhook";
+
+std::string dirOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
+std::string baseOf(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+std::vector<std::string> envFromJson(const std::string& json_text) {
+  std::vector<std::string> env;
+  nlohmann::json obj = nlohmann::json::parse(json_text, nullptr, false);
+  if (!obj.is_object()) return env;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (it.value().is_string()) env.push_back(it.key() + "=" + it.value().get<std::string>());
+    else env.push_back(it.key() + "=" + it.value().dump());
+  }
+  return env;
+}
+
+// gsp-proxy's --port list: "tcp:7000,udp:7000" (public port = game port inside the container).
+std::string proxyPortList(const std::vector<db::ServerPort>& ports) {
+  std::string out;
+  for (const db::ServerPort& p : ports) out += (out.empty() ? "" : ",") + p.protocol + ":" + std::to_string(p.internal_port);
+  return out;
+}
+
+docker::Protocol protocolOf(const std::string& name) {
+  return name == "udp" ? docker::Protocol::kUdp : docker::Protocol::kTcp;
+}
+
+}  // namespace
+
+std::unique_ptr<docker::DockerClient> connectDocker(const Config& config) {
+  docker::CurlUnixTransportOptions options;
+  options.socket_path = config.docker_socket;
+  options.default_timeout = std::chrono::seconds(config.docker_timeout_seconds);
+  return std::make_unique<docker::DockerClient>(std::make_unique<docker::CurlUnixTransport>(options));
+}
+
+DockerOrchestrator::DockerOrchestrator(const Config& config, db::Database& db,
+                                       std::unique_ptr<docker::DockerClient> docker)
+    : config_(config), db_(db), docker_(std::move(docker)) {}
+
+std::string DockerOrchestrator::objectName(int64_t server_id, const std::string& role) const {
+  return config_.servers_object_prefix + "-" + std::to_string(server_id) + "-" + role;
+}
+
+std::map<std::string, std::string> DockerOrchestrator::labels(int64_t server_id, const std::string& role) const {
+  return {{"gsp.managed", "true"},
+          {"gsp.installation", config_.servers_object_prefix},
+          {"gsp.server_id", std::to_string(server_id)},
+          {"gsp.role", role}};
+}
+
+std::string DockerOrchestrator::explain(const std::string& doing, const docker::DockerError& error) {
+  switch (error.kind()) {
+    case docker::ErrorKind::kUnreachable:
+    case docker::ErrorKind::kTimeout:
+      return "The container engine is not answering, so the server could not " + doing +
+             ". Nothing was lost; please try again in a minute.";
+    default:
+      return "The server could not " + doing + ": " +
+             (error.engineMessage().empty() ? error.message() : error.engineMessage());
+  }
+}
+
+Status DockerOrchestrator::removeObjects(int64_t server_id) {
+  Status first;
+  auto note = [&first](const docker::DockerStatus& s) {
+    if (!s.isOk() && !s.error().isNotFound() && first.isOk()) first = s;
+  };
+  note(docker_->removeContainer(objectName(server_id, "proxy"), {true, false}));
+  note(docker_->removeContainer(objectName(server_id, "game"), {true, false}));
+  note(docker_->removeNetwork(objectName(server_id, "net")));
+  note(docker_->removeVolume(objectName(server_id, "data"), true));
+  return first;
+}
+
+Status DockerOrchestrator::provision(int64_t server_id) {
+  db::ServerRepository servers(db_);
+  std::optional<db::ServerRecord> s = servers.find(server_id);
+  if (!s || s->state != ServerState::kCreating) return Status::conflict("The server is not being created.");
+  std::optional<db::GameImage> game = db::CatalogRepository(db_).find(s->game_image_id);
+  if (!game) return Status::internal("The server's game is missing from the catalog.");
+
+  // Undoes everything on failure: no orphans, ports freed, a clear message.
+  auto fail = [&](const std::string& message) -> Status {
+    Status cleanup = removeObjects(server_id);
+    if (!cleanup.isOk()) log::error() << "server " << server_id << ": cleanup after a failed creation: " << cleanup.message();
+    servers.markDeleted(server_id, "creation failed: " + message);
+    log::warn() << "server " << server_id << ": creation failed: " << message;
+    return Status::unavailable(message);
+  };
+
+  for (const std::string& image : {game->docker_image, config_.servers_proxy_image}) {
+    docker::DockerResult<bool> exists = docker_->imageExists(image);
+    if (!exists.isOk()) return fail(explain("be created", exists.error()));
+    if (!exists.value())
+      return fail("The image " + image + " is not available on this host yet, so no server was created. "
+                  "Please contact support.");
+  }
+
+  docker::NetworkSpec net;
+  net.name = objectName(server_id, "net");
+  net.labels = labels(server_id, "network");
+  docker::DockerResult<std::string> net_id = docker_->createNetwork(net);
+  if (!net_id.isOk()) return fail(explain("be created", net_id.error()));
+
+  docker::VolumeSpec volume;
+  volume.name = objectName(server_id, "data");
+  volume.labels = labels(server_id, "data");
+  docker::DockerResult<docker::VolumeInfo> made_volume = docker_->createVolume(volume);
+  if (!made_volume.isOk()) return fail(explain("be created", made_volume.error()));
+
+  docker::ContainerSpec game_spec;
+  game_spec.name = objectName(server_id, "game");
+  game_spec.image = game->docker_image;
+  game_spec.env = envFromJson(game->default_env);
+  game_spec.labels = labels(server_id, "game");
+  game_spec.network = net.name;
+  game_spec.network_aliases = {"game"};
+  game_spec.mounts.push_back({docker::Mount::Type::kVolume, volume.name, game->data_path, false});
+  game_spec.restart = docker::RestartPolicy::kNo;
+  game_spec.memory_bytes = static_cast<int64_t>(game->min_ram_mb) << 20;
+  game_spec.nano_cpus = static_cast<int64_t>(game->min_cpu_millis) * 1000000;
+  game_spec.logs = docker::JsonFileLogs{};
+  docker::DockerResult<docker::CreatedContainer> game_container = docker_->createContainer(game_spec);
+  if (!game_container.isOk()) return fail(explain("be created", game_container.error()));
+
+  const std::string socket = std::string(kProxyWebhookDir) + "/" + baseOf(config_.servers_webhook_socket);
+  docker::ContainerSpec proxy;
+  proxy.name = objectName(server_id, "proxy");
+  proxy.image = config_.servers_proxy_image;
+  proxy.labels = labels(server_id, "proxy");
+  proxy.network = net.name;
+  proxy.env = {"GSP_PROXY_PORT=" + proxyPortList(s->ports),
+               "GSP_PROXY_UPSTREAM_HOST=game",
+               std::string("GSP_PROXY_WAKE_URL=unix:") + socket + ":/api/webhook/wake",
+               std::string("GSP_PROXY_ACTIVITY_URL=unix:") + socket + ":/api/webhook/activity",
+               "GSP_PROXY_SERVER_ID=" + std::to_string(server_id),
+               "GSP_PROXY_SECRET=" + s->webhook_secret,
+               "GSP_PROXY_ACTIVITY_INTERVAL=30s"};
+  if (game->minecraft_aware) proxy.env.push_back("GSP_PROXY_MINECRAFT=true");
+  proxy.mounts.push_back({docker::Mount::Type::kBind, dirOf(config_.servers_webhook_socket), kProxyWebhookDir, false});
+  for (const db::ServerPort& p : s->ports) {
+    proxy.ports.push_back({static_cast<uint16_t>(p.internal_port), protocolOf(p.protocol),
+                           config_.servers_publish_address, static_cast<uint16_t>(p.public_port)});
+  }
+  proxy.restart = docker::RestartPolicy::kUnlessStopped;
+  proxy.memory_bytes = static_cast<int64_t>(config_.servers_proxy_memory_mb) << 20;
+  proxy.logs = docker::JsonFileLogs{};
+  proxy.read_only_rootfs = true;
+  docker::DockerResult<docker::CreatedContainer> proxy_container = docker_->createContainer(proxy);
+  if (!proxy_container.isOk()) return fail(explain("be created", proxy_container.error()));
+  docker::DockerStatus started = docker_->startContainer(proxy_container->id);
+  if (!started.isOk()) return fail(explain("start its proxy", started.error()));
+
+  servers.setDockerObjects(server_id, net.name, volume.name, proxy_container->id, game_container->id);
+  if (!servers.transition(server_id, ServerState::kCreating, ServerState::kSleeping,
+                          "ready: the game sleeps until a player connects"))
+    return fail("the server changed while it was being created");
+  return Status::ok();
+}
+
+Status DockerOrchestrator::wake(int64_t server_id, const std::string& cause) {
+  db::ServerRepository servers(db_);
+  std::optional<db::ServerRecord> s = servers.find(server_id);
+  if (!s) return Status::notFound("No such server.");
+  if (s->state == ServerState::kStarting || s->state == ServerState::kRunning) return Status::ok();  // already awake
+  if (!domain::canWake(s->state)) return Status::conflict(domain::refusal("wake", s->state));
+  if (!servers.transition(server_id, s->state, ServerState::kStarting, cause)) {
+    // Someone else moved it first (a second wake racing this one): fine if it is waking.
+    std::optional<db::ServerRecord> now = servers.find(server_id);
+    if (now && (now->state == ServerState::kStarting || now->state == ServerState::kRunning)) return Status::ok();
+    return Status::conflict("The server changed state; reload the page.");
+  }
+  docker::DockerStatus started = docker_->startContainer(s->game_container_id);
+  if (!started.isOk()) {
+    std::string message = explain("start", started.error());
+    servers.transition(server_id, ServerState::kStarting, ServerState::kError, "start failed", message);
+    return Status::unavailable(message);
+  }
+  return Status::ok();
+}
+
+Status DockerOrchestrator::hibernate(int64_t server_id, const std::string& cause) {
+  db::ServerRepository servers(db_);
+  std::optional<db::ServerRecord> s = servers.find(server_id);
+  if (!s) return Status::notFound("No such server.");
+  if (!domain::canHibernate(s->state)) return Status::conflict(domain::refusal("sleep", s->state));
+  if (!servers.transition(server_id, s->state, ServerState::kStopping, cause))
+    return Status::conflict("The server changed state; reload the page.");
+  docker::DockerStatus stopped =
+      docker_->stopContainer(s->game_container_id, std::chrono::seconds(config_.servers_stop_grace_seconds));
+  if (!stopped.isOk()) {
+    std::string message = explain("stop", stopped.error());
+    servers.transition(server_id, ServerState::kStopping, ServerState::kError, "stop failed", message);
+    return Status::unavailable(message);
+  }
+  servers.transition(server_id, ServerState::kStopping, ServerState::kSleeping, "the game stopped; its world is saved");
+  return Status::ok();
+}
+
+Status DockerOrchestrator::destroy(int64_t server_id, const std::string& cause) {
+  db::ServerRepository servers(db_);
+  std::optional<db::ServerRecord> s = servers.find(server_id);
+  if (!s) return Status::notFound("No such server.");
+  if (!domain::canDelete(s->state)) return Status::conflict(domain::refusal("delete", s->state));
+  if (!servers.transition(server_id, s->state, ServerState::kDeleting, cause))
+    return Status::conflict("The server changed state; reload the page.");
+  Status removed = removeObjects(server_id);
+  if (!removed.isOk()) {
+    std::string message = "The server could not be deleted completely: " + removed.message() + " Try again.";
+    servers.transition(server_id, ServerState::kDeleting, ServerState::kError, "delete failed", message);
+    return Status::unavailable(message);
+  }
+  servers.markDeleted(server_id, cause);
+  return Status::ok();
+}
+
+Result<ServerLogs> DockerOrchestrator::logs(int64_t server_id, int tail, int64_t since_unix_nanos) {
+  std::optional<db::ServerRecord> s = db::ServerRepository(db_).find(server_id);
+  if (!s) return Status::notFound("No such server.");
+  docker::LogOptions options;
+  if (since_unix_nanos > 0) options.since_unix_nanos = since_unix_nanos;
+  else options.tail = tail;
+  docker::DockerResult<std::vector<docker::LogLine>> lines = docker_->containerLogs(s->game_container_id, options);
+  if (!lines.isOk()) return Status::unavailable(explain("show its console", lines.error()));
+  ServerLogs out;
+  out.cursor = since_unix_nanos;
+  for (const docker::LogLine& l : lines.value()) {
+    // `since` is inclusive: skip what the caller already has.
+    if (since_unix_nanos > 0 && l.unix_nanos < since_unix_nanos) continue;
+    out.lines.push_back({docker::logStreamName(l.stream), l.timestamp, l.text});
+    out.cursor = std::max(out.cursor, l.unix_nanos + 1);
+  }
+  if (tail > 0 && out.lines.size() > static_cast<size_t>(tail))
+    out.lines.erase(out.lines.begin(), out.lines.end() - tail);
+  return out;
+}
+
+Result<ServerStats> DockerOrchestrator::stats(int64_t server_id) {
+  std::optional<db::ServerRecord> s = db::ServerRepository(db_).find(server_id);
+  if (!s) return Status::notFound("No such server.");
+  ServerStats out;
+  if (!domain::isBilled(s->state)) return out;  // a sleeping game uses nothing
+  docker::DockerResult<docker::ContainerStats> stats = docker_->containerStats(s->game_container_id);
+  if (!stats.isOk()) return Status::unavailable(explain("report its usage", stats.error()));
+  out.running = true;
+  out.cpu_percent = stats->cpu_percent;
+  out.memory_bytes = static_cast<int64_t>(stats->memory_bytes);
+  out.memory_limit_bytes = static_cast<int64_t>(stats->memory_limit_bytes);
+  return out;
+}
+
+}  // namespace gsp::orchestration

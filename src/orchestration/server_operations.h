@@ -1,0 +1,54 @@
+// The one narrow interface through which the web tier and the lifecycle act
+// on a server's Docker objects, keyed by server id (ARCHITECTURE.md, "Security
+// model"): everything that needs the Docker socket is behind it, so it can move
+// into a privileged helper that re-checks each request without touching the
+// handlers. Implementations own their state transitions and event rows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace gsp::orchestration {
+
+struct ServerLogLine {
+  std::string stream;     // "stdout" or "stderr"
+  std::string timestamp;  // RFC 3339 from the engine
+  std::string text;
+};
+
+struct ServerLogs {
+  std::vector<ServerLogLine> lines;
+  int64_t cursor = 0;  // pass back as since_unix to get only newer lines
+};
+
+struct ServerStats {
+  bool running = false;
+  double cpu_percent = 0;  // as `docker stats` computes it
+  int64_t memory_bytes = 0;  // without page cache
+  int64_t memory_limit_bytes = 0;
+};
+
+class ServerOperations {
+ public:
+  virtual ~ServerOperations() = default;
+
+  // Makes the network, volume and both containers of a CREATING server and
+  // starts its proxy -> SLEEPING. On failure removes whatever was made, marks
+  // the server deleted (which frees its ports) and says why.
+  virtual Status provision(int64_t server_id) = 0;
+  // SLEEPING/ERROR -> STARTING: starts the game container. `cause` goes to the event log.
+  virtual Status wake(int64_t server_id, const std::string& cause) = 0;
+  // STARTING/RUNNING/ERROR -> STOPPING -> SLEEPING: stops the game with the save grace period.
+  virtual Status hibernate(int64_t server_id, const std::string& cause) = 0;
+  // Removes both containers, the network and the volume; the row stays for the ledger.
+  virtual Status destroy(int64_t server_id, const std::string& cause) = 0;
+
+  // The game container's last `tail` lines, or those after `since_unix` when > 0.
+  virtual Result<ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) = 0;
+  virtual Result<ServerStats> stats(int64_t server_id) = 0;
+};
+
+}  // namespace gsp::orchestration

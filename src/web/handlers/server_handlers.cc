@@ -1,0 +1,218 @@
+// Game servers: the create form, the server page with its live status, logs
+// and actions. Docker is reached only through ctx.servers (ServerOperations).
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "core/crypto.h"
+#include "core/money.h"
+#include "db/catalog_repository.h"
+#include "db/ledger_repository.h"
+#include "db/server_repository.h"
+#include "domain/server_state.h"
+#include "web/handlers/handlers.h"
+#include "web/pages.h"
+
+namespace gsp::web::handlers {
+
+namespace {
+
+using domain::ServerState;
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string portsText(const std::vector<db::GamePort>& ports) {
+  std::string out;
+  for (const db::GamePort& p : ports) out += (out.empty() ? "" : " · ") + upper(p.protocol) + " " + std::to_string(p.internal_port);
+  return out;
+}
+
+// 1-40 characters: letters, digits, space . _ - ; starting with a letter or digit.
+bool validServerName(const std::string& name) {
+  if (name.empty() || name.size() > 40 || !isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '.' || c == '_' || c == '-';
+  });
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+Response renderCreate(Context& ctx, int status, int selected_game, const std::string& name, const std::string& error) {
+  CreateServerPage page;
+  for (const db::GameImage& g : db::CatalogRepository(ctx.db).listEnabled()) {
+    page.games.push_back({g.id, g.friendly_name, g.description, g.price_cents_per_hour, portsText(g.ports),
+                          g.min_ram_mb, g.id == selected_game});
+  }
+  page.name = name;
+  page.error = error;
+  page.balance_cents = ctx.user->credits_cents;
+  return Response::html(status, ctx.views.createServer(ctx.layout("New server", "create"), page));
+}
+
+// The server of the {id} path parameter, if the signed-in user may see it.
+std::optional<db::ServerRecord> loadServer(Context& ctx) {
+  const std::string& id = ctx.request.pathParam("id");
+  return db::ServerRepository(ctx.db).findOwned(std::stoll(id), ctx.user->id, ctx.isAdmin());
+}
+
+Response dockerUnavailable(Context& ctx, const std::string& location, const Status& status) {
+  return ctx.redirectWithFlash(location, "error", status.message());
+}
+
+}  // namespace
+
+Response showCreateServer(Context& ctx) {
+  int selected = 0;
+  const std::string& game = ctx.request.queryValue("game");
+  if (!game.empty() && game.size() < 9 && game.find_first_not_of("0123456789") == std::string::npos)
+    selected = std::stoi(game);
+  return renderCreate(ctx, 200, selected, "", "");
+}
+
+Response createServer(Context& ctx) {
+  std::string name = trim(ctx.request.formValue("name"));
+  const std::string& game_text = ctx.request.formValue("game_id");
+  int game_id = 0;
+  if (!game_text.empty() && game_text.size() < 9 && game_text.find_first_not_of("0123456789") == std::string::npos)
+    game_id = std::stoi(game_text);
+  std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).findEnabled(game_id);
+  if (!game) return renderCreate(ctx, 422, 0, name, "Choose a game.");
+  if (!validServerName(name))
+    return renderCreate(ctx, 422, game_id, name,
+                        "Give the server a name of 1 to 40 letters, digits, spaces, dots, dashes or underscores, "
+                        "starting with a letter or digit.");
+  if (ctx.user->credits_cents < game->price_cents_per_hour)
+    return renderCreate(ctx, 402, game_id, name,
+                        "You need at least " + money::format(game->price_cents_per_hour) + " for one hour of " +
+                            game->friendly_name + ". Add funds on the billing page first.");
+
+  db::NewServer server;
+  server.user_id = ctx.user->id;
+  server.game_image_id = game->id;
+  server.name = name;
+  server.webhook_secret = crypto::toHex(crypto::randomBytes(32));
+  server.ports = game->ports;
+  server.port_min = ctx.config.servers_port_min;
+  server.port_max = ctx.config.servers_port_max;
+  Result<int64_t> id = db::ServerRepository(ctx.db).create(server);
+  if (!id.isOk()) return renderCreate(ctx, id.status().code() == Status::Code::kConflict ? 409 : 503, game_id, name,
+                                      id.status().message());
+  Status made = ctx.servers->provision(id.value());
+  if (!made.isOk()) return renderCreate(ctx, 503, game_id, name, made.message());
+  return ctx.redirectWithFlash("/servers/" + std::to_string(id.value()), "success",
+                               "Your server is ready and asleep. Share its address: it wakes when someone connects.");
+}
+
+Response showServer(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return pages::notFound(ctx);
+  std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
+  ServerPage page;
+  page.id = s->id;
+  page.name = s->name;
+  page.game_name = game ? game->friendly_name : "Unknown game";
+  page.state = domain::stateName(s->state);
+  page.state_message = s->state_message;
+  if (!s->ports.empty()) page.address = ctx.config.servers_public_host + ":" + std::to_string(s->ports.front().public_port);
+  for (const db::ServerPort& p : s->ports) {
+    page.port_lines.push_back(upper(p.protocol) + " " + std::to_string(p.public_port) + " → game port " +
+                              std::to_string(p.internal_port));
+  }
+  if (game) {
+    page.price_cents_per_hour = game->price_cents_per_hour;
+    page.ram_mb = game->min_ram_mb;
+    page.cpu_millis = game->min_cpu_millis;
+    page.idle_minutes = game->idle_minutes;
+  }
+  page.last_activity = s->last_activity_at;
+  page.created_at = s->created_at;
+  page.can_wake = domain::canWake(s->state);
+  page.can_hibernate = domain::canHibernate(s->state);
+  page.can_delete = domain::canDelete(s->state);
+  for (const db::ServerEvent& e : db::ServerRepository(ctx.db).events(s->id, 50))
+    page.events.push_back({e.created_at, e.from_state, e.to_state, e.cause});
+  return Response::html(200, ctx.views.server(ctx.layout(s->name, "dashboard"), page));
+}
+
+Response serverStatus(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return Response::json(404, "{\"error\":\"not found\"}");
+  nlohmann::json out = {{"state", domain::stateName(s->state)},
+                        {"state_message", s->state_message},
+                        {"can_wake", domain::canWake(s->state)},
+                        {"can_hibernate", domain::canHibernate(s->state)}};
+  Result<orchestration::ServerStats> stats = ctx.servers->stats(s->id);
+  if (stats.isOk()) {
+    out["stats"] = {{"running", stats->running},
+                    {"cpu_percent", stats->cpu_percent},
+                    {"memory_bytes", stats->memory_bytes},
+                    {"memory_limit_bytes", stats->memory_limit_bytes}};
+  } else {
+    out["stats_error"] = stats.status().message();
+  }
+  return Response::json(200, out.dump());
+}
+
+Response serverLogs(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return Response::json(404, "{\"error\":\"not found\"}");
+  auto number = [](const std::string& text, int64_t fallback, int64_t max) -> int64_t {
+    if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos) return fallback;
+    return std::min<int64_t>(std::stoll(text), max);
+  };
+  int tail = static_cast<int>(number(ctx.request.queryValue("tail"), 200, 2000));
+  int64_t since = number(ctx.request.queryValue("since"), 0, INT64_MAX / 2);
+  Result<orchestration::ServerLogs> logs = ctx.servers->logs(s->id, tail, since);
+  if (!logs.isOk()) return Response::json(503, nlohmann::json({{"error", logs.status().message()}}).dump());
+  nlohmann::json lines = nlohmann::json::array();
+  for (const auto& l : logs->lines) lines.push_back({{"stream", l.stream}, {"time", l.timestamp}, {"text", l.text}});
+  // error_handler::replace: a game may print bytes that are not UTF-8.
+  return Response::json(200, nlohmann::json({{"lines", lines}, {"cursor", logs->cursor}})
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response wakeServer(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return pages::notFound(ctx);
+  std::string here = "/servers/" + std::to_string(s->id);
+  if (!domain::canWake(s->state)) return ctx.redirectWithFlash(here, "error", domain::refusal("wake", s->state));
+  std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
+  int64_t price = game ? game->price_cents_per_hour : 0;
+  if (ctx.user->credits_cents < price)
+    return ctx.redirectWithFlash(here, "error", "Waking needs credits for one hour (" + money::format(price) +
+                                                    "). Add funds on the billing page.");
+  Status woke = ctx.servers->wake(s->id, "woken from the dashboard by " + ctx.user->email);
+  if (!woke.isOk()) return dockerUnavailable(ctx, here, woke);
+  return ctx.redirectWithFlash(here, "success", "Waking up: the game is starting.");
+}
+
+Response hibernateServer(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return pages::notFound(ctx);
+  std::string here = "/servers/" + std::to_string(s->id);
+  if (!domain::canHibernate(s->state)) return ctx.redirectWithFlash(here, "error", domain::refusal("sleep", s->state));
+  Status slept = ctx.servers->hibernate(s->id, "put to sleep from the dashboard by " + ctx.user->email);
+  if (!slept.isOk()) return dockerUnavailable(ctx, here, slept);
+  return ctx.redirectWithFlash(here, "success", "The server is asleep. Its world is saved; connecting wakes it.");
+}
+
+Response deleteServer(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return pages::notFound(ctx);
+  std::string here = "/servers/" + std::to_string(s->id);
+  if (!domain::canDelete(s->state)) return ctx.redirectWithFlash(here, "error", domain::refusal("delete", s->state));
+  if (trim(ctx.request.formValue("confirm_name")) != s->name)
+    return ctx.redirectWithFlash(here, "error", "To delete the server, type its name exactly: " + s->name);
+  Status gone = ctx.servers->destroy(s->id, "deleted by " + ctx.user->email);
+  if (!gone.isOk()) return dockerUnavailable(ctx, here, gone);
+  return ctx.redirectWithFlash("/dashboard", "success", "Deleted " + s->name + ". Its billing history stays on your ledger.");
+}
+
+}  // namespace gsp::web::handlers

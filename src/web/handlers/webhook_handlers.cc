@@ -1,0 +1,103 @@
+// Signed calls from the sidecar proxies, on nginx's internal listener only:
+// wake (a player connected to a sleeping server) and activity (live clients,
+// last traffic, whether the game accepts). A call is verified against the
+// secret of the server it names and acts on that server alone.
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+#include "core/log.h"
+#include "db/catalog_repository.h"
+#include "db/server_repository.h"
+#include "domain/server_state.h"
+#include "web/handlers/handlers.h"
+#include "web/webhook_signature.h"
+
+namespace gsp::web::handlers {
+
+namespace {
+
+using domain::ServerState;
+
+Response reply(int status, const std::string& message) {
+  return Response::json(status, nlohmann::json({{"status", status}, {"message", message}}).dump());
+}
+
+// The server that signed this call, or why it is refused (401 for anything
+// about identity, so a forger learns nothing about which servers exist).
+struct Verified {
+  std::optional<db::ServerRecord> server;
+  nlohmann::json body;
+  Response refusal;
+};
+
+Verified verify(Context& ctx) {
+  Verified v;
+  int64_t id = parseServerIdHeader(ctx.request.header("x-gsp-server"));
+  if (id > 0) v.server = db::ServerRepository(ctx.db).find(id);
+  Status signature = v.server ? verifyWebhookSignature(v.server->webhook_secret, ctx.request.header("x-gsp-timestamp"),
+                                                       ctx.request.header("x-gsp-signature"), ctx.request.body,
+                                                       time(nullptr), ctx.config.servers_webhook_max_skew_seconds)
+                              : Status::forbidden("unknown server");
+  if (!signature.isOk()) {
+    log::warn() << "webhook " << ctx.request.path << " refused: " << signature.message();
+    v.server.reset();
+    v.refusal = reply(401, "signature refused");
+    return v;
+  }
+  v.body = nlohmann::json::parse(ctx.request.body, nullptr, false);
+  // The body must name the same server as the signed header.
+  if (v.body.is_discarded() || !v.body.is_object() || !v.body.contains("server_id") ||
+      v.body["server_id"] != std::to_string(v.server->id)) {
+    v.server.reset();
+    v.refusal = reply(400, "malformed body");
+  }
+  return v;
+}
+
+int64_t intField(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+std::string stringField(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_string() ? it->get<std::string>().substr(0, 100) : "";
+}
+
+}  // namespace
+
+Response webhookWake(Context& ctx) {
+  Verified v = verify(ctx);
+  if (!v.server) return v.refusal;
+  const db::ServerRecord& s = *v.server;
+  if (s.state == ServerState::kStarting || s.state == ServerState::kRunning)
+    return reply(200, std::string("already ") + domain::stateName(s.state));
+  if (!domain::canWake(s.state)) return reply(409, domain::refusal("wake", s.state));
+
+  std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s.game_image_id);
+  std::optional<db::User> owner = db::UserRepository(ctx.db).findById(s.user_id);
+  if (!owner || !game || owner->credits_cents < game->price_cents_per_hour)
+    return reply(402, "the owner has not enough credits to run the server");
+
+  std::string client = stringField(v.body, "client");
+  std::string cause = "woken by a player" + (client.empty() ? std::string() : " on " + client);
+  Status woke = ctx.servers->wake(s.id, cause);
+  if (!woke.isOk()) return reply(503, woke.message());
+  return reply(202, "starting");
+}
+
+Response webhookActivity(Context& ctx) {
+  Verified v = verify(ctx);
+  if (!v.server) return v.refusal;
+  const db::ServerRecord& s = *v.server;
+  db::ServerRepository servers(ctx.db);
+  int64_t last = intField(v.body, "last_traffic_at");
+  if (last > 0) servers.recordActivity(s.id, last);
+  auto up = v.body.find("upstream_up");
+  if (up != v.body.end() && up->is_boolean() && up->get<bool>() && s.state == ServerState::kStarting)
+    servers.transition(s.id, ServerState::kStarting, ServerState::kRunning, "the game accepts players");
+  return reply(200, "recorded");
+}
+
+}  // namespace gsp::web::handlers

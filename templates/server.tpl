@@ -1,0 +1,59 @@
+{{%AUTOESCAPE context="HTML"}}
+<div class="page-head">
+  <div>
+    <p class="eyebrow">{{GAME}}</p>
+    <h1>{{NAME}}</h1>
+  </div>
+  <span id="server-state" class="state state-{{STATE_CLASS}} state-large" data-server-id="{{ID}}" data-state="{{STATE}}" role="status" aria-live="polite">{{STATE}}</span>
+</div>
+<p id="server-message" class="server-message">{{STATE_MESSAGE}}</p>
+<div class="grid-2">
+  <section class="card" aria-labelledby="connect-heading">
+    <h2 id="connect-heading">Connect</h2>
+    {{#HAS_ADDRESS}}<p><code class="address address-large" id="server-address">{{ADDRESS}}</code> <button type="button" class="button button-small copy" data-copy="{{ADDRESS}}">Copy</button></p>{{/HAS_ADDRESS}}
+    {{#NO_ADDRESS}}<p class="muted">No address assigned.</p>{{/NO_ADDRESS}}
+    <ul class="plain-list">{{#PORT}}<li>{{PORT_LINE}}</li>{{/PORT}}</ul>
+    <p class="hint">Asleep? Just connect: the server wakes up and lets you in once it is ready.</p>
+  </section>
+  <section class="card" aria-labelledby="usage-heading">
+    <h2 id="usage-heading">Usage</h2>
+    <dl class="facts">
+      <div><dt>CPU</dt><dd id="server-cpu">–</dd></div>
+      <div><dt>Memory</dt><dd id="server-memory">–</dd></div>
+      <div><dt>Cost while running</dt><dd>{{PRICE}}/hour</dd></div>
+      <div><dt>Limits</dt><dd>{{RAM_MB}} MB · {{CPUS}} CPU</dd></div>
+      <div><dt>Sleeps after</dt><dd>{{IDLE_MINUTES}} idle minutes</dd></div>
+      <div><dt>Last player traffic</dt><dd>{{LAST_ACTIVITY}}</dd></div>
+    </dl>
+  </section>
+</div>
+<section class="card actions" aria-labelledby="actions-heading">
+  <h2 id="actions-heading">Actions</h2>
+  <div class="action-row">
+    {{#CAN_WAKE}}<form method="post" action="/servers/{{ID}}/wake"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-primary" type="submit">Wake now</button></form>{{/CAN_WAKE}}
+    {{#CAN_HIBERNATE}}<form method="post" action="/servers/{{ID}}/hibernate"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Put to sleep</button></form>{{/CAN_HIBERNATE}}
+  </div>
+  {{#CAN_DELETE}}
+  <details class="danger-zone">
+    <summary>Delete this server</summary>
+    <form method="post" action="/servers/{{ID}}/delete" class="form">
+      <input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}">
+      <label for="confirm-name">Type the server's name, <strong>{{NAME}}</strong>, to delete it and its world for good</label>
+      <input id="confirm-name" name="confirm_name" type="text" required autocomplete="off">
+      <div><button class="button button-danger" type="submit">Delete server</button></div>
+    </form>
+  </details>
+  {{/CAN_DELETE}}
+</section>
+<section class="card" aria-labelledby="logs-heading">
+  <h2 id="logs-heading">Console</h2>
+  <pre id="server-logs" class="logs" data-server-id="{{ID}}" tabindex="0" aria-label="Server console output">Loading…</pre>
+</section>
+<section class="card" aria-labelledby="events-heading">
+  <h2 id="events-heading">History</h2>
+  {{#NO_EVENTS}}<p class="muted">Nothing has happened yet.</p>{{/NO_EVENTS}}
+  <ol class="timeline">
+    {{#EVENT}}<li><time>{{WHEN}} UTC</time> <span class="muted">{{FROM}} → </span><strong>{{TO}}</strong> · {{CAUSE}}</li>{{/EVENT}}
+  </ol>
+  <p class="hint">Created {{CREATED_AT}} UTC.</p>
+</section>

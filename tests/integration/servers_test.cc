@@ -1,0 +1,243 @@
+// The product's main loop on the real Docker engine, through nginx: create a
+// Demo Game server, wake it with a TCP and a UDP client, hibernate, delete;
+// ownership; signed webhooks. Needs (set by scripts/test.sh): GSP_TEST_BASE_URL,
+// GSP_TEST_CONFIG, GSP_TEST_WEBHOOK_SOCKET, a running engine and the images.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include "core/crypto.h"
+#include "db/catalog_repository.h"
+#include "db/database.h"
+#include "db/ledger_repository.h"
+#include "db/server_repository.h"
+#include "docker/docker_client.h"
+#include "http_client.h"
+#include "net_client.h"
+#include "orchestration/docker_orchestrator.h"
+#include "test_env.h"
+
+using namespace std::chrono_literals;
+using gsp::domain::ServerState;
+using gsp::test::formField;
+using gsp::test::HttpClient;
+using gsp::test::HttpResponse;
+using gsp::test::urlEncode;
+
+class ServersTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ServersTest);
+  CPPUNIT_TEST(createWakeHibernateDelete);
+  CPPUNIT_TEST(udpClientWakesTheServer);
+  CPPUNIT_TEST(anotherUserGets404EverywhereAndChangesNothing);
+  CPPUNIT_TEST(forgedWebhooksAreRefused);
+  CPPUNIT_TEST(badCreateFormsCreateNothing);
+  CPPUNIT_TEST_SUITE_END();
+
+  std::string base_;
+  gsp::Config config_;
+  std::unique_ptr<gsp::db::Database> db_;
+  std::unique_ptr<gsp::docker::DockerClient> docker_;
+
+ public:
+  void setUp() override {
+    base_ = gsp::test::env("GSP_TEST_BASE_URL");
+    config_ = gsp::test::testConfig();
+    db_ = std::make_unique<gsp::db::Database>(config_.database);
+    docker_ = gsp::orchestration::connectDocker(config_);
+  }
+
+  int demoGameId() {
+    auto rs = db_->sql("SELECT id FROM game_images WHERE slug = 'demo-game'").rows();
+    CPPUNIT_ASSERT(rs->next());
+    return rs->getInt(1);
+  }
+
+  // Creates a Demo Game server through the form; returns its id.
+  int64_t createServer(HttpClient& c, const std::string& name) {
+    HttpResponse form = c.get("/servers/create");
+    CPPUNIT_ASSERT_EQUAL(200L, form.status);
+    CPPUNIT_ASSERT(form.body.find("Demo Game") != std::string::npos);
+    HttpResponse r = c.post("/servers/create", "csrf_token=" + formField(form.body, "csrf_token") +
+                                                   "&game_id=" + std::to_string(demoGameId()) + "&name=" + urlEncode(name));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body.substr(0, 2000), 303L, r.status);
+    std::string location = r.header("location");
+    CPPUNIT_ASSERT(location.rfind("/servers/", 0) == 0);
+    return std::stoll(location.substr(9));
+  }
+
+  gsp::db::ServerRecord server(int64_t id) {
+    auto s = gsp::db::ServerRepository(*db_).find(id);
+    CPPUNIT_ASSERT(s.has_value());
+    return *s;
+  }
+
+  // Waits until the server is in `state` (the proxy and the engine work on their own time).
+  void waitForState(int64_t id, ServerState state, std::chrono::seconds limit) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      if (server(id).state == state) return;
+      std::this_thread::sleep_for(200ms);
+    }
+    CPPUNIT_FAIL(std::string("server never became ") + gsp::domain::stateName(state) + "; it is " +
+                 gsp::domain::stateName(server(id).state) + " (" + server(id).state_message + ")");
+  }
+
+  bool containerRunning(const std::string& id) {
+    auto info = docker_->inspectContainer(id);
+    CPPUNIT_ASSERT_MESSAGE(info.status().message(), info.isOk());
+    return info->state.running;
+  }
+
+  std::string post(HttpClient& c, const std::string& path, const std::string& fields = "") {
+    HttpResponse r = c.post(path, "csrf_token=" + gsp::test::csrfOf(c) + fields);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 303L, r.status);
+    return r.header("location");
+  }
+
+  void createWakeHibernateDelete() {
+    HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("loop"));
+    int64_t id = createServer(c, "Loop test");
+    gsp::db::ServerRecord s = server(id);
+    CPPUNIT_ASSERT(s.state == ServerState::kSleeping);
+    CPPUNIT_ASSERT(containerRunning(s.proxy_container_id));
+    CPPUNIT_ASSERT(!containerRunning(s.game_container_id));
+    CPPUNIT_ASSERT_EQUAL(size_t(2), s.ports.size());  // TCP and UDP 7000 share one public number
+    CPPUNIT_ASSERT_EQUAL(s.ports[0].public_port, s.ports[1].public_port);
+    int port = s.ports[0].public_port;
+    HttpResponse page = c.get("/servers/" + std::to_string(id));
+    CPPUNIT_ASSERT(page.body.find(config_.servers_public_host + ":" + std::to_string(port)) != std::string::npos);
+    CPPUNIT_ASSERT(page.body.find("SLEEPING") != std::string::npos);
+
+    // A player connects: held, the server wakes, the bytes come back echoed.
+    std::string echoed = gsp::test::tcpRoundTrip(port, "hello from a player\n", 60s);
+    CPPUNIT_ASSERT_EQUAL(std::string("hello from a player\n"), echoed);
+    waitForState(id, ServerState::kRunning, 60s);
+    CPPUNIT_ASSERT(containerRunning(s.game_container_id));
+    CPPUNIT_ASSERT(c.get("/servers/" + std::to_string(id)).body.find("woken by a player") != std::string::npos);
+    HttpResponse status = c.get("/servers/" + std::to_string(id) + "/status");
+    CPPUNIT_ASSERT(status.body.find("\"state\":\"RUNNING\"") != std::string::npos);
+    HttpResponse logs = c.get("/servers/" + std::to_string(id) + "/logs?tail=50");
+    CPPUNIT_ASSERT_EQUAL(200L, logs.status);
+    CPPUNIT_ASSERT(logs.body.find("\"lines\"") != std::string::npos);
+
+    // Hibernate: the game stops, the proxy stays.
+    post(c, "/servers/" + std::to_string(id) + "/hibernate");
+    CPPUNIT_ASSERT(server(id).state == ServerState::kSleeping);
+    CPPUNIT_ASSERT(!containerRunning(s.game_container_id));
+    CPPUNIT_ASSERT(containerRunning(s.proxy_container_id));
+
+    // Delete asks for the name; a wrong one changes nothing.
+    post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=wrong");
+    CPPUNIT_ASSERT(server(id).state == ServerState::kSleeping);
+    CPPUNIT_ASSERT_EQUAL(std::string("/dashboard"), post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=Loop+test"));
+    CPPUNIT_ASSERT(!gsp::db::ServerRepository(*db_).find(id).has_value());
+    gsp::docker::LabelFilter mine;
+    mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(id));
+    CPPUNIT_ASSERT(docker_->listContainers(mine)->empty());
+    CPPUNIT_ASSERT(docker_->listNetworks(mine)->empty());
+    CPPUNIT_ASSERT(docker_->listVolumes(mine)->empty());
+    auto ports = db_->sql("SELECT COUNT(*) FROM server_ports WHERE server_id = ?").arg(id).rows();
+    ports->next();
+    CPPUNIT_ASSERT_EQUAL(0, ports->getInt(1));
+    CPPUNIT_ASSERT(c.get("/dashboard").body.find(">Loop test</a>") == std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(404L, c.get("/servers/" + std::to_string(id)).status);
+  }
+
+  void udpClientWakesTheServer() {
+    HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("udp"));
+    int64_t id = createServer(c, "udp-test");
+    int port = server(id).ports[0].public_port;
+    std::string reply = gsp::test::udpRoundTrip(port, "ping over udp", 60s, 1000ms);
+    CPPUNIT_ASSERT_EQUAL(std::string("ping over udp"), reply);
+    waitForState(id, ServerState::kRunning, 60s);
+    post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=udp-test");
+  }
+
+  void anotherUserGets404EverywhereAndChangesNothing() {
+    HttpClient owner = gsp::test::signIn(base_, gsp::test::uniqueEmail("owner"));
+    int64_t id = createServer(owner, "mine");
+    HttpClient other = gsp::test::signIn(base_, gsp::test::uniqueEmail("intruder"));
+    std::string csrf = gsp::test::csrfOf(other);
+    std::string base = "/servers/" + std::to_string(id);
+    for (const char* path : {"", "/status", "/logs"}) CPPUNIT_ASSERT_EQUAL(404L, other.get(base + path).status);
+    for (const char* path : {"/wake", "/hibernate", "/delete"}) {
+      HttpResponse r = other.post(base + path, "csrf_token=" + csrf + "&confirm_name=mine");
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 404L, r.status);
+    }
+    CPPUNIT_ASSERT(server(id).state == ServerState::kSleeping);
+    CPPUNIT_ASSERT_EQUAL(200L, owner.get(base).status);
+    post(owner, base + "/delete", "&confirm_name=mine");
+  }
+
+  HttpResponse webhook(const std::string& path, int64_t header_id, const std::string& secret, int64_t when,
+                       const std::string& body) {
+    HttpClient internal("http://gsp-internal", gsp::test::env("GSP_TEST_WEBHOOK_SOCKET"));
+    std::string ts = std::to_string(when);
+    std::string sig = gsp::crypto::toHex(gsp::crypto::hmacSha256(secret, ts + "." + body));
+    return internal.request("POST", path, body, "application/json",
+                            {"X-GSP-Server: " + std::to_string(header_id), "X-GSP-Timestamp: " + ts,
+                             "X-GSP-Signature: " + sig});
+  }
+
+  void forgedWebhooksAreRefused() {
+    HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("hooks"));
+    int64_t a = createServer(c, "hook-a");
+    int64_t b = createServer(c, "hook-b");
+    std::string secret_a = server(a).webhook_secret, secret_b = server(b).webhook_secret;
+    std::string body = "{\"event\":\"wake\",\"server_id\":\"" + std::to_string(a) + "\",\"client\":\"203.0.113.7\"}";
+    int64_t now = time(nullptr);
+    CPPUNIT_ASSERT_EQUAL(401L, webhook("/api/webhook/wake", a, "wrong-secret", now, body).status);
+    CPPUNIT_ASSERT_EQUAL(401L, webhook("/api/webhook/wake", a, secret_a, now - 3600, body).status);
+    CPPUNIT_ASSERT_EQUAL(401L, webhook("/api/webhook/wake", a, secret_b, now, body).status);
+    // B's valid signature over a body naming A: B may act only on itself.
+    CPPUNIT_ASSERT_EQUAL(400L, webhook("/api/webhook/wake", b, secret_b, now, body).status);
+    CPPUNIT_ASSERT(server(a).state == ServerState::kSleeping);
+    CPPUNIT_ASSERT(server(b).state == ServerState::kSleeping);
+    // The real thing wakes A, and a second wake while it starts is a no-op.
+    CPPUNIT_ASSERT_EQUAL(202L, webhook("/api/webhook/wake", a, secret_a, now, body).status);
+    CPPUNIT_ASSERT_EQUAL(200L, webhook("/api/webhook/wake", a, secret_a, now, body).status);
+    CPPUNIT_ASSERT(server(a).state == ServerState::kStarting || server(a).state == ServerState::kRunning);
+    // The public listener never serves webhooks.
+    HttpClient outside(base_);
+    CPPUNIT_ASSERT_EQUAL(404L, outside.request("POST", "/api/webhook/wake", body, "application/json").status);
+    post(c, "/servers/" + std::to_string(a) + "/delete", "&confirm_name=hook-a");
+    post(c, "/servers/" + std::to_string(b) + "/delete", "&confirm_name=hook-b");
+  }
+
+  void badCreateFormsCreateNothing() {
+    std::string email = gsp::test::uniqueEmail("badform");
+    HttpClient c = gsp::test::signIn(base_, email);
+    std::string csrf = gsp::test::csrfOf(c);
+    std::string game = std::to_string(demoGameId());
+    struct { std::string fields; long status; const char* message; } cases[] = {
+        {"&game_id=" + game + "&name=", 422, "Give the server a name"},
+        {"&game_id=" + game + "&name=" + urlEncode("<script>"), 422, "Give the server a name"},
+        {"&game_id=" + game + "&name=" + std::string(41, 'a'), 422, "Give the server a name"},
+        {"&game_id=999999&name=ok", 422, "Choose a game"},
+        {"&game_id=abc&name=ok", 422, "Choose a game"},
+    };
+    for (const auto& bad : cases) {
+      HttpResponse r = c.post("/servers/create", "csrf_token=" + csrf + bad.fields);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(bad.fields, bad.status, r.status);
+      CPPUNIT_ASSERT_MESSAGE(bad.fields, r.body.find(bad.message) != std::string::npos);
+    }
+    // Less than one hour of credit: a clear message, nothing created.
+    auto id_rs = db_->sql("SELECT id FROM users WHERE email = ?").arg(email).rows();
+    CPPUNIT_ASSERT(id_rs->next());
+    int64_t user_id = id_rs->getInt64(1);
+    {
+      gsp::db::Transaction tx(*db_);
+      gsp::db::LedgerRepository(*db_).appendInTransaction(user_id, -500, gsp::db::EntryType::kAdjustment, "test: spend it all", "");
+      tx.commit();
+    }
+    HttpResponse poor = c.post("/servers/create", "csrf_token=" + csrf + "&game_id=" + game + "&name=poor");
+    CPPUNIT_ASSERT_EQUAL(402L, poor.status);
+    CPPUNIT_ASSERT(poor.body.find("for one hour of Demo Game") != std::string::npos);
+    auto rs = db_->sql("SELECT COUNT(*) FROM servers s JOIN users u ON u.id = s.user_id WHERE u.email = ?").arg(email).rows();
+    rs->next();
+    CPPUNIT_ASSERT_EQUAL(0, rs->getInt(1));
+  }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(ServersTest);

@@ -1,0 +1,37 @@
+// A ServerOperations for tests that must not touch Docker: records what it
+// was asked and answers with a configurable status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "orchestration/server_operations.h"
+
+namespace gsp::test {
+
+class FakeServerOperations : public orchestration::ServerOperations {
+ public:
+  Status provision(int64_t id) override { return record("provision", id); }
+  Status wake(int64_t id, const std::string&) override { return record("wake", id); }
+  Status hibernate(int64_t id, const std::string&) override { return record("hibernate", id); }
+  Status destroy(int64_t id, const std::string&) override { return record("destroy", id); }
+  Result<orchestration::ServerLogs> logs(int64_t id, int, int64_t) override {
+    record("logs", id);
+    return orchestration::ServerLogs{};
+  }
+  Result<orchestration::ServerStats> stats(int64_t id) override {
+    record("stats", id);
+    return orchestration::ServerStats{};
+  }
+
+  Status answer;                    // what every call returns
+  std::vector<std::string> calls;   // "wake 12", ...
+
+ private:
+  Status record(const std::string& what, int64_t id) {
+    calls.push_back(what + " " + std::to_string(id));
+    return answer;
+  }
+};
+
+}  // namespace gsp::test

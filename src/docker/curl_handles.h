@@ -14,15 +14,15 @@ struct CurlEasyDeleter {
 };
 using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
 
-// A header list; append() keeps the list head valid as curl_slist_append requires.
+// A header list owned through its head.
 class CurlHeaders {
  public:
   // False if libcurl could not allocate; the list is unchanged then.
   bool append(const char* header) {
     curl_slist* grown = curl_slist_append(list_.get(), header);
     if (grown == nullptr) return false;
-    list_.release();  // the head is the same list, now owned again through `grown`
-    list_.reset(grown);
+    // curl_slist_append returns the head, which is new only for an empty list.
+    if (!list_) list_.reset(grown);
     return true;
   }
   curl_slist* get() const { return list_.get(); }

@@ -44,6 +44,11 @@ std::string unixNanosParam(int64_t nanos) {
   return buf;
 }
 
+// The outcome of a call whose answer carries nothing the caller needs.
+DockerStatus statusOf(const DockerResult<HttpResponse>& r) {
+  return r.isOk() ? DockerStatus() : DockerStatus(r.error());
+}
+
 // A transport failure, with the call it interrupted.
 DockerError inContext(const DockerError& e, const std::string& what) {
   if (e.kind() == ErrorKind::kEngine) return e;  // already names the call, keeps engineMessage()
@@ -80,9 +85,7 @@ DockerResult<HttpResponse> DockerClient::call(HttpRequest req, const std::string
 // ---- engine ----
 
 DockerStatus DockerClient::ping() {
-  auto r = sendRaw(request("GET", "/_ping"), "ping the engine", 0);
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(sendRaw(request("GET", "/_ping"), "ping the engine", 0));
 }
 
 DockerResult<EngineVersion> DockerClient::version() {
@@ -131,9 +134,7 @@ DockerResult<NetworkInfo> DockerClient::inspectNetwork(const std::string& id) {
 
 DockerStatus DockerClient::removeNetwork(const std::string& id) {
   if (auto e = checkName(id, "network")) return *e;
-  auto r = call(request("DELETE", "/networks/" + segment(id)), "remove network " + id);
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(call(request("DELETE", "/networks/" + segment(id)), "remove network " + id));
 }
 
 DockerResult<std::vector<NetworkInfo>> DockerClient::listNetworks(const LabelFilter& filter) {
@@ -155,10 +156,8 @@ DockerResult<VolumeInfo> DockerClient::createVolume(const VolumeSpec& spec) {
 
 DockerStatus DockerClient::removeVolume(const std::string& name, bool force) {
   if (auto e = checkName(name, "volume")) return *e;
-  auto r = call(request("DELETE", "/volumes/" + segment(name) + Query().add("force", force).str()),
-                "remove volume " + name);
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(call(request("DELETE", "/volumes/" + segment(name) + Query().add("force", force).str()),
+                       "remove volume " + name));
 }
 
 DockerResult<std::vector<VolumeInfo>> DockerClient::listVolumes(const LabelFilter& filter) {
@@ -187,9 +186,7 @@ DockerResult<CreatedContainer> DockerClient::createContainer(const ContainerSpec
 DockerStatus DockerClient::startContainer(const std::string& id) {
   if (auto e = checkName(id, "container")) return *e;
   // 304: already running, which is what the caller wants.
-  auto r = call(request("POST", "/containers/" + segment(id) + "/start"), "start container " + id, 304);
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(call(request("POST", "/containers/" + segment(id) + "/start"), "start container " + id, 304));
 }
 
 DockerStatus DockerClient::stopContainer(const std::string& id, std::chrono::seconds grace) {
@@ -199,25 +196,19 @@ DockerStatus DockerClient::stopContainer(const std::string& id, std::chrono::sec
                   Query().add("t", static_cast<long long>(grace.count())).str());
   // The engine answers only once the container is down: grace plus its own work.
   req.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(grace) + options_.stop_margin;
-  auto r = call(std::move(req), "stop container " + id, 304);  // 304: already stopped
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(call(std::move(req), "stop container " + id, 304));  // 304: already stopped
 }
 
 DockerStatus DockerClient::killContainer(const std::string& id, const std::string& signal) {
   if (auto e = checkName(id, "container")) return *e;
-  auto r = call(request("POST", "/containers/" + segment(id) + "/kill" + Query().add("signal", signal).str()),
-                "kill container " + id);
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(call(request("POST", "/containers/" + segment(id) + "/kill" + Query().add("signal", signal).str()),
+                       "kill container " + id));
 }
 
 DockerStatus DockerClient::removeContainer(const std::string& id, RemoveContainerOptions options) {
   if (auto e = checkName(id, "container")) return *e;
   const Query q = Query().add("force", options.force).add("v", options.remove_volumes);
-  auto r = call(request("DELETE", "/containers/" + segment(id) + q.str()), "remove container " + id);
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(call(request("DELETE", "/containers/" + segment(id) + q.str()), "remove container " + id));
 }
 
 DockerResult<ContainerInfo> DockerClient::inspectContainer(const std::string& id) {
@@ -292,9 +283,7 @@ DockerStatus DockerClient::getArchive(const std::string& id, const std::string& 
   HttpRequest req = request("GET", "/containers/" + segment(id) + "/archive" + Query().add("path", path).str());
   req.sink = sink;
   req.timeout = options_.archive_timeout;
-  auto r = call(std::move(req), "read " + path + " from container " + id);
-  if (!r.isOk()) return r.error();
-  return DockerStatus();
+  return statusOf(call(std::move(req), "read " + path + " from container " + id));
 }
 
 DockerStatus DockerClient::getArchiveToFile(const std::string& id, const std::string& path,

@@ -50,7 +50,7 @@ std::unique_ptr<DockerClient> clientFor(const std::string& socket) {
 }
 
 // An engine that speaks 1.41 and answers `reply` to everything else.
-FakeDockerServer::Handler engine(FakeDockerServer::Reply reply) {
+FakeDockerServer::Handler engine(const FakeDockerServer::Reply& reply) {
   return [reply](const FakeDockerServer::Request& r) {
     if (r.target == "/version") return FakeDockerServer::version("1.41", "1.12");
     return reply;

@@ -1,14 +1,17 @@
 // DockerClient against the real engine (GSP_TEST_DOCKER_SOCKET, default
 // /var/run/docker.sock) with the busybox image of build_test_image.sh
-// (GSP_TEST_DOCKER_IMAGE). Every object carries the labels gsp.test.suite and
-// gsp.test.run; each test starts by removing what earlier runs of this suite
-// left, and ends by removing its own. A missing engine or image fails the tests.
+// (GSP_TEST_DOCKER_IMAGE). Every object carries the labels gsp.test.suite,
+// gsp.test.run and gsp.test.pid; each test starts by removing what killed runs
+// of this suite left (their process is gone; a run going on beside this one is
+// left alone) and ends by removing its own. A missing engine or image fails.
 #include <cppunit/extensions/HelperMacros.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -45,6 +48,14 @@ namespace {
 
 const char* kSuiteLabel = "gsp.test.suite";
 const char* kSuite = "docker_client";
+const char* kPidLabel = "gsp.test.pid";
+
+// True for objects of a run whose process no longer exists.
+bool orphaned(const std::map<std::string, std::string>& labels) {
+  auto it = labels.find(kPidLabel);
+  const int pid = it == labels.end() ? 0 : std::atoi(it->second.c_str());
+  return pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH);
+}
 
 std::string env(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
@@ -136,10 +147,10 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
   void setUp() override {
     client_ = newClient();
     run_ = newRunId();
-    removeAll(LabelFilter().equals(kSuiteLabel, kSuite));  // leftovers of killed runs
+    removeAll(LabelFilter().equals(kSuiteLabel, kSuite), orphaned);  // leftovers of killed runs
   }
 
-  void tearDown() override { removeAll(LabelFilter().equals(kSuiteLabel, kSuite)); }
+  void tearDown() override { removeAll(mine()); }
 
   void negotiatesWithTheRealEngine() {
     auto ping = client_->ping();
@@ -350,7 +361,8 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
                            missing.error().engineMessage().find("No such container") != std::string::npos);
 
     ContainerSpec spec = baseSpec("twice");
-    CPPUNIT_ASSERT(client_->createContainer(spec).isOk());
+    auto first = client_->createContainer(spec);
+    CPPUNIT_ASSERT(first.isOk());
     auto again = client_->createContainer(spec);
     CPPUNIT_ASSERT(again.error().isConflict());
     CPPUNIT_ASSERT_MESSAGE(again.status().message(), again.status().message().find("already in use") != std::string::npos);
@@ -372,7 +384,7 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(client_->createNetwork({run_ + "-n", true, labels("network")}).error().isConflict());
     CPPUNIT_ASSERT(client_->removeNetwork(run_ + "-nothing").error().isNotFound());
     CPPUNIT_ASSERT(client_->removeVolume(run_ + "-nothing").error().isNotFound());
-    auto no_path = client_->getArchive(client_->listContainers(mine())->at(0).id, "/no/such/path",
+    auto no_path = client_->getArchive(first->id, "/no/such/path",
                                        [](const char*, size_t) { return true; });
     CPPUNIT_ASSERT(no_path.error().isNotFound());
   }
@@ -401,7 +413,8 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
 
  private:
   std::map<std::string, std::string> labels(const std::string& role) const {
-    return {{kSuiteLabel, kSuite}, {"gsp.test.run", run_}, {"gsp.role", role}};
+    return {{kSuiteLabel, kSuite}, {"gsp.test.run", run_}, {kPidLabel, std::to_string(getpid())},
+            {"gsp.role", role}};
   }
 
   LabelFilter mine() const { return LabelFilter().equals("gsp.test.run", run_); }
@@ -416,15 +429,22 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
   }
 
   // Containers first: networks and volumes in use cannot go.
-  void removeAll(const LabelFilter& filter) {
+  using Labels = std::map<std::string, std::string>;
+  void removeAll(const LabelFilter& filter, bool (*also)(const Labels&) = [](const Labels&) { return true; }) {
     if (auto cs = client_->listContainers(filter); cs.isOk()) {
-      for (const auto& c : cs.value()) client_->removeContainer(c.id, {true, true});
+      for (const auto& c : cs.value()) {
+        if (also(c.labels)) client_->removeContainer(c.id, {true, true});
+      }
     }
     if (auto ns = client_->listNetworks(filter); ns.isOk()) {
-      for (const auto& n : ns.value()) client_->removeNetwork(n.id);
+      for (const auto& n : ns.value()) {
+        if (also(n.labels)) client_->removeNetwork(n.id);
+      }
     }
     if (auto vs = client_->listVolumes(filter); vs.isOk()) {
-      for (const auto& v : vs.value()) client_->removeVolume(v.name, true);
+      for (const auto& v : vs.value()) {
+        if (also(v.labels)) client_->removeVolume(v.name, true);
+      }
     }
   }
 

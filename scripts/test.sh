@@ -92,7 +92,7 @@ count_runner integration_tests "$STATE/integration.out" $?
 
 say "browser test (headless Chromium)"
 (cd "$GSP_ROOT/tests/browser" && { [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; } &&
-  GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_SCREENSHOT_DIR="$GSP_BUILD" node --test signin.test.mjs) \
+  GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_SCREENSHOT_DIR="$GSP_BUILD" node --test signin.test.mjs servers.test.mjs) \
   >"$STATE/browser.out" 2>&1
 rc=$?
 b_pass=$(grep -E '^# pass ' "$STATE/browser.out" | awk '{print $3}'); b_fail=$(grep -E '^# fail ' "$STATE/browser.out" | awk '{print $3}')

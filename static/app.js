@@ -9,3 +9,72 @@ document.addEventListener("click", function (event) {
     setTimeout(function () { button.textContent = label; }, 1500);
   });
 });
+
+// The server page: keeps the state, usage and console up to date without a reload.
+(function () {
+  var badge = document.getElementById("server-state");
+  if (!badge) return;
+  var id = badge.getAttribute("data-server-id");
+  var message = document.getElementById("server-message");
+  var cpu = document.getElementById("server-cpu");
+  var memory = document.getElementById("server-memory");
+  var logs = document.getElementById("server-logs");
+  var cursor = 0;
+  var firstLogs = true;
+
+  function mib(bytes) { return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + " MiB"; }
+
+  function showState(data) {
+    var before = badge.getAttribute("data-state");
+    badge.textContent = data.state;
+    badge.setAttribute("data-state", data.state);
+    badge.className = "state state-large state-" + data.state.toLowerCase();
+    message.textContent = data.state_message || "";
+    if (data.stats && data.stats.running) {
+      cpu.textContent = data.stats.cpu_percent.toFixed(1) + " %";
+      memory.textContent = mib(data.stats.memory_bytes) + " of " + mib(data.stats.memory_limit_bytes);
+    } else {
+      cpu.textContent = data.stats_error ? "unavailable" : "idle";
+      memory.textContent = data.stats_error ? "unavailable" : "–";
+    }
+    // The available actions change with the state: a reload shows the right ones.
+    var settled = data.state === "RUNNING" || data.state === "SLEEPING" || data.state === "ERROR";
+    if (before && before !== data.state && settled && !document.querySelector("details[open]")) {
+      setTimeout(function () { location.reload(); }, 400);
+    }
+  }
+
+  function pollStatus() {
+    fetch("/servers/" + id + "/status", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) showState(data); })
+      .catch(function () {})
+      .then(function () { setTimeout(pollStatus, 2000); });
+  }
+
+  function pollLogs() {
+    var url = "/servers/" + id + "/logs" + (cursor ? "?since=" + cursor : "?tail=200");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (data.error) { if (firstLogs) logs.textContent = data.error; return; }
+        if (firstLogs) logs.textContent = data.lines.length ? "" : "No output yet. The console fills when the game runs.";
+        firstLogs = false;
+        var atBottom = logs.scrollTop + logs.clientHeight >= logs.scrollHeight - 4;
+        data.lines.forEach(function (line) {
+          if (logs.textContent.indexOf("No output yet") === 0) logs.textContent = "";
+          var row = document.createElement("span");
+          row.className = line.stream === "stderr" ? "log-err" : "log-out";
+          row.textContent = line.time.substring(11, 19) + "  " + line.text + "\n";
+          logs.appendChild(row);
+        });
+        if (data.cursor) cursor = data.cursor;
+        if (atBottom) logs.scrollTop = logs.scrollHeight;
+      })
+      .catch(function () {})
+      .then(function () { setTimeout(pollLogs, 2500); });
+  }
+
+  pollStatus();
+  pollLogs();
+})();

@@ -4,13 +4,14 @@
     <h1>Your servers</h1>
     <p class="muted">Servers sleep when nobody plays and wake when someone connects.</p>
   </div>
+  <a class="button button-primary" href="/servers/create">New server</a>
 </div>
 {{#NO_SERVERS}}
 <section class="card empty-state">
   <div class="empty-icon" aria-hidden="true">◇</div>
   <h2>No servers yet</h2>
   <p class="muted">When you create a server it appears here with its address, its state and what it costs per hour while it runs.</p>
-  <p><a class="button" href="/billing">Check your balance</a></p>
+  <p><a class="button button-primary" href="/servers/create">Create your first server</a></p>
 </section>
 {{/NO_SERVERS}}
 {{#HAS_SERVERS}}

@@ -16,6 +16,7 @@
     {{#SIGNED_IN}}
     <nav class="nav" aria-label="Main">
       <a href="/dashboard" aria-current="{{NAV_DASHBOARD}}">Servers</a>
+      <a href="/servers/create" aria-current="{{NAV_CREATE}}">New server</a>
       <a href="/billing" aria-current="{{NAV_BILLING}}">Billing</a>
     </nav>
     <div class="account">

@@ -1,0 +1,62 @@
+// Headless Chromium: create a Demo Game server from the form, connect a TCP
+// client to its address, and watch its page update itself to RUNNING.
+// Needs the Docker engine and images that scripts/test.sh prepares.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import net from "node:net";
+import { chromium } from "playwright-core";
+
+const base = process.env.GSP_TEST_BASE_URL;
+const shots = process.env.GSP_SCREENSHOT_DIR || ".";
+let browser;
+
+before(async () => {
+  assert.ok(base, "GSP_TEST_BASE_URL is not set: run scripts/test.sh");
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+// Sends `text` to 127.0.0.1:port and resolves with what comes back.
+function echo(port, text, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let got = "";
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(text));
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no echo after ${timeoutMs} ms, got "${got}"`)); }, timeoutMs);
+    socket.on("data", (d) => {
+      got += d.toString();
+      if (got.length >= text.length) { clearTimeout(timer); socket.end(); resolve(got); }
+    });
+    socket.on("error", (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+test("create a server from the form; its page turns RUNNING after a player connects", async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.goto(`${base}/auth/mock/google?next=%2Fservers%2Fcreate`);
+  await page.getByLabel("Email address").fill(`creator-${Date.now()}@example.com`);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL(/\/servers\/create$/);
+  await page.getByText("Demo Game", { exact: true }).click();
+  await page.getByLabel("Server name").fill("Browser world");
+  await page.screenshot({ path: `${shots}/screenshot-create-server.png`, fullPage: true });
+  await page.getByRole("button", { name: "Create server" }).click();
+  await page.waitForURL(/\/servers\/\d+$/);
+  assert.equal((await page.textContent("#server-state")).trim(), "SLEEPING");
+  const address = (await page.textContent("#server-address")).trim();
+  const port = Number(address.split(":").pop());
+  assert.ok(port > 0, `no port in "${address}"`);
+
+  assert.equal(await echo(port, "hello from the browser test\n", 60000), "hello from the browser test\n");
+  await page.waitForFunction(() => document.getElementById("server-state")?.textContent.trim() === "RUNNING",
+                             null, { timeout: 60000 });
+  // The page reloads itself once the state settles, offering the actions of the new state.
+  await page.getByRole("button", { name: "Put to sleep" }).waitFor({ timeout: 15000 });
+  assert.match(await page.textContent(".timeline"), /woken by a player/);
+  await page.screenshot({ path: `${shots}/screenshot-server-running.png`, fullPage: true });
+  await page.close();
+});

@@ -140,10 +140,6 @@ bool TcpSession::readIntoHold(uint32_t events) {
     return false;
   }
   hold_full_ = static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes;
-  if (client_eof_ && state_ == State::kGreeting) {
-    finish("client left during handshake");
-    return false;
-  }
   return true;
 }
 
@@ -152,6 +148,7 @@ void TcpSession::greet() {
     MinecraftGreeter::Step step = greeter_->feed(held_);
     switch (step.action) {
       case MinecraftGreeter::Action::kNeedMore:
+        if (client_eof_) return finish("client left during handshake");
         if (static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes)
           return finish("minecraft greeting too large");
         return;

@@ -106,6 +106,7 @@ tests_proxy_proxy_integration_tests_SOURCES = \
 	tests/proxy/process.h \
 	tests/proxy/proxy_harness.cc \
 	tests/proxy/proxy_harness.h \
+	tests/proxy/proxy_minecraft_test.cc \
 	tests/proxy/proxy_tcp_test.cc \
 	tests/proxy/proxy_udp_test.cc \
 	tests/proxy/test_sockets.cc \

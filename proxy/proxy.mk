@@ -101,6 +101,7 @@ tests_proxy_proxy_integration_tests_CPPFLAGS = $(proxy_libgspproxy_a_CPPFLAGS)
 tests_proxy_proxy_integration_tests_CXXFLAGS = $(AM_CXXFLAGS) $(CPPUNIT_CFLAGS) \
 	-DGSP_PROXY_BUILD_DIR=\"$(abs_top_builddir)/proxy\" -DGSP_PROXY_SRC_DIR=\"$(abs_top_srcdir)\"
 tests_proxy_proxy_integration_tests_SOURCES = \
+	tests/proxy/demo_game_test.cc \
 	tests/proxy/docker_image_test.cc \
 	tests/proxy/process.cc \
 	tests/proxy/process.h \

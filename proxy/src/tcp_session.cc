@@ -409,7 +409,8 @@ void TcpSession::sendFinal(const std::string& bytes) {
 
 void TcpSession::finish(const char* why) {
   if (state_ == State::kClosed) return;
-  log::debug() << "tcp " << peer_.toString() << " closed: " << why;
+  // Guarded: building a log line (an ostringstream) costs more than the rest of a close.
+  if (log::enabled(log::Level::kDebug)) log::debug() << "tcp " << peer_.toString() << " closed: " << why;
   state_ = State::kClosed;
   ctx_.waker.release(this);
   if (timer_) {

@@ -141,7 +141,7 @@ void UdpSession::onWakeFailed(WakeFailure why) {
 
 void UdpSession::finish(const char* why) {
   if (state_ == State::kClosed) return;
-  log::debug() << "udp session " << client_.toString() << " ended: " << why;
+  if (log::enabled(log::Level::kDebug)) log::debug() << "udp session " << client_.toString() << " ended: " << why;
   state_ = State::kClosed;
   ctx_.waker.release(this);
   if (upstream_.valid()) {

@@ -33,7 +33,13 @@ size_t onBody(char* data, size_t one, size_t size, void* user) {
   curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &code);
   // Only a successful body streams to the sink; an error body is kept for its message.
   if (t->request->sink && code >= 200 && code < 300) {
-    if (!t->request->sink(data, size)) {
+    bool keep_going = false;
+    try {
+      keep_going = t->request->sink(data, size);
+    } catch (...) {
+      // An exception must not unwind through libcurl's C frames; it ends the transfer.
+    }
+    if (!keep_going) {
       t->sink_refused = true;
       return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
     }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "docker/curl_unix_transport.h"
@@ -375,6 +376,12 @@ class DockerClientFaultTest : public CppUnit::TestFixture {
     auto m = clientFor(missing.socketPath())->getArchiveToFile("abc", "/data", file);
     CPPUNIT_ASSERT(m.error().isNotFound());
     CPPUNIT_ASSERT(::stat(file.c_str(), &st) != 0);
+
+    // A receiver that throws ends the transfer; the exception stays out of libcurl.
+    auto thrown = clientFor(good.socketPath())->getArchive("abc", "/data", [](const char*, size_t) -> bool {
+      throw std::runtime_error("disk full");
+    });
+    CPPUNIT_ASSERT(thrown.error().kind() == ErrorKind::kLocal);
 
     auto nowhere = clientFor(good.socketPath())->getArchiveToFile("abc", "/data", std::string(dir) + "/no/such/dir/x.tar");
     CPPUNIT_ASSERT(nowhere.error().kind() == ErrorKind::kLocal);

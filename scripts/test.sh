@@ -43,7 +43,11 @@ check() {
   fi
 }
 
-cleanup() { stop_all "$STATE"; }
+cleanup() {
+  stop_all "$STATE"
+  [ -n "${GSP_OBJECT_PREFIX:-}" ] && remove_docker_objects "$GSP_OBJECT_PREFIX" 2>/dev/null
+  return 0
+}
 trap cleanup EXIT
 
 say "unit tests"

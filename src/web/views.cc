@@ -39,6 +39,12 @@ TemplateDictionary* fillLayout(TemplateDictionary* dict, const LayoutModel& m, c
   return content;
 }
 
+// "RUNNING" -> "running", the suffix of the badge's CSS class.
+std::string stateClass(std::string state) {
+  for (char& ch : state) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  return state;
+}
+
 std::string expand(const std::string& dir, const TemplateDictionary& dict) {
   std::string out;
   ctemplate::ExpandTemplate(dir + "/layout.tpl", ctemplate::STRIP_BLANK_LINES, &dict, &out);
@@ -95,9 +101,7 @@ std::string Views::dashboard(const LayoutModel& layout, const DashboardPage& pag
       row->SetValue("NAME", s.name);
       row->SetValue("GAME", s.game_name);
       row->SetValue("STATE", s.state);
-      std::string state_class = s.state;
-      for (char& ch : state_class) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
-      row->SetValue("STATE_CLASS", state_class);
+      row->SetValue("STATE_CLASS", stateClass(s.state));
       if (s.address.empty()) row->ShowSection("NO_ADDRESS");
       else row->SetValueAndShowSection("ADDRESS", s.address, "HAS_ADDRESS");
       row->SetValue("PORTS", s.ports_text);
@@ -173,9 +177,7 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
   c->SetValue("NAME", page.name);
   c->SetValue("GAME", page.game_name);
   c->SetValue("STATE", page.state);
-  std::string state_class = page.state;
-  for (char& ch : state_class) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
-  c->SetValue("STATE_CLASS", state_class);
+  c->SetValue("STATE_CLASS", stateClass(page.state));
   c->SetValue("STATE_MESSAGE", page.state_message);
   if (page.address.empty()) c->ShowSection("NO_ADDRESS");
   else c->SetValueAndShowSection("ADDRESS", page.address, "HAS_ADDRESS");

@@ -4,21 +4,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { chromium } from "playwright-core";
+import { base, launch, shots, signIn } from "./browser.mjs";
 
-const base = process.env.GSP_TEST_BASE_URL;
-const shots = process.env.GSP_SCREENSHOT_DIR || ".";
 let browser;
-
-before(async () => {
-  assert.ok(base, "GSP_TEST_BASE_URL is not set: run scripts/test.sh");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 // Sends `text` to 127.0.0.1:port and resolves with what comes back.
@@ -37,10 +26,7 @@ function echo(port, text, timeoutMs) {
 
 test("create a server from the form; its page turns RUNNING after a player connects", async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(`${base}/auth/mock/google?next=%2Fservers%2Fcreate`);
-  await page.getByLabel("Email address").fill(`creator-${Date.now()}@example.com`);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL(/\/servers\/create$/);
+  await signIn(page, `creator-${Date.now()}@example.com`, "/servers/create");
   await page.getByText("Demo Game", { exact: true }).click();
   await page.getByLabel("Server name").fill("Browser world");
   await page.screenshot({ path: `${shots}/screenshot-create-server.png`, fullPage: true });

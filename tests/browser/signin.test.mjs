@@ -3,21 +3,10 @@
 // GSP_SCREENSHOT_DIR. Run by scripts/test.sh with GSP_TEST_BASE_URL set.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { base, launch, shots, signIn } from "./browser.mjs";
 
-const base = process.env.GSP_TEST_BASE_URL;
-const shots = process.env.GSP_SCREENSHOT_DIR || ".";
 let browser;
-
-before(async () => {
-  assert.ok(base, "GSP_TEST_BASE_URL is not set: run scripts/test.sh");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test("sign in with the mock Google provider and reach the dashboard", async () => {
@@ -40,10 +29,7 @@ test("sign in with the mock Google provider and reach the dashboard", async () =
 
 test("add funds from the billing page and see the ledger", async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  await page.goto(`${base}/auth/mock/microsoft?next=%2Fbilling`);
-  await page.getByLabel("Email address").fill(`funds-${Date.now()}@example.com`);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL(/\/billing$/);
+  await signIn(page, `funds-${Date.now()}@example.com`, "/billing", "microsoft");
   await page.getByLabel(/Amount in dollars/).fill("42");
   await page.getByRole("button", { name: "Add funds" }).click();
   await page.waitForURL(/\/billing$/);

@@ -13,6 +13,8 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/activity_reporter.h \
 	proxy/src/backend_client.cc \
 	proxy/src/backend_client.h \
+	proxy/src/datagram_batch.cc \
+	proxy/src/datagram_batch.h \
 	proxy/src/environment.cc \
 	proxy/src/environment.h \
 	proxy/src/event_loop.cc \

@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "core/log.h"
+#include "datagram_batch.h"
+#include "scratch_buffer.h"
 
 namespace gsp::demo {
 
@@ -21,7 +23,6 @@ class EchoServer::Connection : public IoHandler {
  public:
   Connection(EchoServer& server, UniqueFd fd, const SocketAddress& peer)
       : server_(server), fd_(std::move(fd)), peer_(peer) {}
-  ~Connection() override { server_.loop_.remove(fd_.get()); }
 
   void start() {
     server_.loop_.add(fd_.get(), kEvents, this);
@@ -87,47 +88,34 @@ class EchoServer::Connection : public IoHandler {
 // The UDP port: each datagram goes straight back to its sender, in batches.
 class EchoServer::UdpSocket : public IoHandler {
  public:
-  static constexpr int kBatch = 32;
   static constexpr size_t kSlot = 65536;
 
-  UdpSocket(EchoServer& server, UniqueFd fd) : server_(server), fd_(std::move(fd)), buffers_(kBatch * kSlot) {
+  UdpSocket(EchoServer& server, UniqueFd fd)
+      : server_(server), fd_(std::move(fd)), buffers_(proxy::DatagramBatch::kCapacity * kSlot) {
     server_.loop_.add(fd_.get(), EPOLLIN | EPOLLET, this);
   }
-  ~UdpSocket() override { server_.loop_.remove(fd_.get()); }
 
   void onIo(uint32_t) override {
-    mmsghdr msgs[kBatch];
-    iovec iovs[kBatch];
-    sockaddr_storage addrs[kBatch];
     while (true) {
-      for (int i = 0; i < kBatch; ++i) {
-        iovs[i] = {buffers_.data() + i * kSlot, kSlot};
-        memset(&msgs[i].msg_hdr, 0, sizeof(msghdr));
-        msgs[i].msg_hdr.msg_name = &addrs[i];
-        msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-        msgs[i].msg_hdr.msg_iov = &iovs[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
-      }
-      int n = recvmmsg(fd_.get(), msgs, kBatch, MSG_DONTWAIT, nullptr);
+      int n = batch_.receive(fd_.get(), buffers_.data(), kSlot, /*with_sources=*/true);
       if (n <= 0) return;
       for (int i = 0; i < n; ++i) {
-        iovs[i].iov_len = msgs[i].msg_len;
-        server_.state_.bytes_echoed += msgs[i].msg_len;
-        SocketAddress from;
-        memcpy(&from.storage, &addrs[i], msgs[i].msg_hdr.msg_namelen);
-        from.length = msgs[i].msg_hdr.msg_namelen;
+        server_.state_.bytes_echoed += static_cast<int64_t>(batch_.length(i));
+        SocketAddress from = batch_.source(i);
         if (known_.size() < 10000 && known_.insert(from.key()).second)
           log::info() << "udp player seen from " << from.toString();
       }
-      sendmmsg(fd_.get(), msgs, static_cast<unsigned>(n), 0);
-      if (n < kBatch) return;
+      int kept = batch_.pack(n, [](int) { return true; });  // back to each sender
+      sendmmsg(fd_.get(), batch_.headers(), static_cast<unsigned>(kept), 0);
+      if (n < proxy::DatagramBatch::kCapacity) return;
     }
   }
 
  private:
   EchoServer& server_;
   UniqueFd fd_;
-  std::vector<char> buffers_;
+  proxy::ScratchBuffer buffers_;
+  proxy::DatagramBatch batch_;
   std::unordered_set<std::string> known_;
 };
 
@@ -136,7 +124,6 @@ EchoServer::EchoServer(EventLoop& loop, SaveState& state) : loop_(loop), state_(
 EchoServer::~EchoServer() {
   connections_.clear();
   udp_.reset();
-  if (listen_fd_.valid()) loop_.remove(listen_fd_.get());
 }
 
 Status EchoServer::listenTcp(const SocketAddress& addr) {

@@ -9,16 +9,10 @@ namespace gsp::proxy {
 
 ActivityReporter::ActivityReporter(ProxyContext& ctx, BackendClient& backend) : ctx_(ctx), backend_(backend) {}
 
-ActivityReporter::~ActivityReporter() {
-  if (interval_timer_) ctx_.loop.cancel(interval_timer_);
-}
-
 void ActivityReporter::start() { armInterval(); }
 
 void ActivityReporter::armInterval() {
-  if (interval_timer_) ctx_.loop.cancel(interval_timer_);
-  interval_timer_ = ctx_.loop.after(ctx_.config.activity_interval_ms, [this] {
-    interval_timer_ = 0;
+  interval_timer_.start(ctx_.config.activity_interval_ms, [this] {
     send("interval");
     armInterval();
   });

@@ -16,7 +16,6 @@ namespace gsp::proxy {
 class ActivityReporter {
  public:
   ActivityReporter(ProxyContext& ctx, BackendClient& backend);
-  ~ActivityReporter();
 
   void start();
   // After any client leaves: reports once the proxy has no client left.
@@ -30,7 +29,7 @@ class ActivityReporter {
 
   ProxyContext& ctx_;
   BackendClient& backend_;
-  EventLoop::TimerId interval_timer_ = 0;
+  LoopTimer interval_timer_{ctx_.loop};
   bool in_flight_ = false;
   std::string queued_reason_;   // a report asked for while one was in flight
   bool idle_report_scheduled_ = false;

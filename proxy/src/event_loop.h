@@ -74,4 +74,32 @@ class EventLoop {
   std::vector<Task> deferred_;
 };
 
+// LoopTimer: the one-shot timer slot of an object. start() (re)arms it,
+// cancel() and the destructor disarm it, so a callback never outlives its
+// owner. Loop thread only.
+class LoopTimer {
+ public:
+  explicit LoopTimer(EventLoop& loop) : loop_(loop) {}
+  ~LoopTimer() { cancel(); }
+  LoopTimer(const LoopTimer&) = delete;
+  LoopTimer& operator=(const LoopTimer&) = delete;
+
+  void start(int64_t delay_ms, EventLoop::Task task) {
+    cancel();
+    id_ = loop_.after(delay_ms, [this, task = std::move(task)] {
+      id_ = 0;
+      task();  // may destroy the owner: nothing after this line
+    });
+  }
+  void cancel() {
+    if (id_) loop_.cancel(id_);
+    id_ = 0;
+  }
+  bool pending() const { return id_ != 0; }
+
+ private:
+  EventLoop& loop_;
+  EventLoop::TimerId id_ = 0;
+};
+
 }  // namespace gsp::proxy

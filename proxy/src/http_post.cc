@@ -13,11 +13,6 @@ constexpr size_t kMaxResponse = 64 * 1024;
 HttpPost::HttpPost(EventLoop& loop, std::string request, int64_t timeout_ms, Done done)
     : loop_(loop), request_(std::move(request)), timeout_ms_(timeout_ms), done_(std::move(done)) {}
 
-HttpPost::~HttpPost() {
-  if (timer_) loop_.cancel(timer_);
-  if (fd_.valid()) loop_.remove(fd_.get());
-}
-
 void HttpPost::start(const SocketAddress& address) {
   auto fd = startConnect(address, SOCK_STREAM);
   if (!fd.isOk()) {
@@ -26,8 +21,7 @@ void HttpPost::start(const SocketAddress& address) {
   }
   fd_ = std::move(fd.value());
   loop_.add(fd_.get(), EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, this);
-  timer_ = loop_.after(timeout_ms_, [this] {
-    timer_ = 0;
+  timer_.start(timeout_ms_, [this] {
     finish(0, "timed out after " + std::to_string(timeout_ms_) + " ms");
   });
 }
@@ -68,14 +62,8 @@ void HttpPost::onIo(uint32_t events) {
 void HttpPost::finish(int status, const std::string& error) {
   if (finished_) return;
   finished_ = true;
-  if (timer_) {
-    loop_.cancel(timer_);
-    timer_ = 0;
-  }
-  if (fd_.valid()) {
-    loop_.remove(fd_.get());
-    fd_.reset();
-  }
+  timer_.cancel();
+  fd_.reset();  // closing also drops it from epoll
   Done done = std::move(done_);
   done(status, error);  // may destroy this
 }

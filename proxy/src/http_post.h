@@ -17,7 +17,6 @@ class HttpPost : public IoHandler {
   using Done = std::function<void(int status, const std::string& error)>;
 
   HttpPost(EventLoop& loop, std::string request, int64_t timeout_ms, Done done);
-  ~HttpPost() override;
   HttpPost(const HttpPost&) = delete;
   HttpPost& operator=(const HttpPost&) = delete;
 
@@ -38,7 +37,7 @@ class HttpPost : public IoHandler {
   int64_t timeout_ms_;
   Done done_;
   UniqueFd fd_;
-  EventLoop::TimerId timer_ = 0;
+  LoopTimer timer_{loop_};
   bool connected_ = false;
   bool finished_ = false;
 };

@@ -8,7 +8,7 @@ namespace gsp::proxy {
 
 namespace {
 size_t scratchSize(const ProxyConfig& c) {
-  return std::max<size_t>(256 * 1024, static_cast<size_t>(UdpPort::kBatch) * (c.udp_max_datagram + 1));
+  return std::max<size_t>(256 * 1024, static_cast<size_t>(DatagramBatch::kCapacity) * (c.udp_max_datagram + 1));
 }
 }  // namespace
 

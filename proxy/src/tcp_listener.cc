@@ -11,11 +11,6 @@ namespace gsp::proxy {
 
 TcpListener::TcpListener(ProxyContext& ctx, const PortMapping& mapping) : ctx_(ctx), mapping_(mapping) {}
 
-TcpListener::~TcpListener() {
-  if (fd_.valid()) ctx_.loop.remove(fd_.get());
-  sessions_.clear();
-}
-
 Status TcpListener::listen(const std::string& address) {
   SocketAddress addr;
   if (!SocketAddress::fromNumeric(address, mapping_.public_port, &addr))

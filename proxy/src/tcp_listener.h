@@ -14,7 +14,6 @@ namespace gsp::proxy {
 class TcpListener : public IoHandler {
  public:
   TcpListener(ProxyContext& ctx, const PortMapping& mapping);
-  ~TcpListener() override;
 
   Status listen(const std::string& address);
   void onIo(uint32_t events) override;

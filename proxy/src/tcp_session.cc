@@ -35,7 +35,6 @@ TcpSession::TcpSession(ProxyContext& ctx, TcpListener& owner, UniqueFd client, c
 TcpSession::~TcpSession() {
   // Normally finish() ran already; at shutdown the fds close through their owners.
   ctx_.waker.release(this);
-  if (timer_) ctx_.loop.cancel(timer_);
 }
 
 void TcpSession::start() {
@@ -50,8 +49,7 @@ void TcpSession::start() {
     bool starting = ctx_.waker.state() == UpstreamWaker::State::kWaking;
     greeter_ = std::make_unique<MinecraftGreeter>(starting ? ctx_.config.minecraft_starting_motd
                                                            : ctx_.config.minecraft_sleeping_motd);
-    timer_ = ctx_.loop.after(kGreetingTimeoutMs, [this] {
-      timer_ = 0;
+    timer_.start(kGreetingTimeoutMs, [this] {
       finish("no minecraft handshake in time");
     });
     return;  // the handshake arrives as a client event
@@ -160,10 +158,7 @@ void TcpSession::greet() {
       case MinecraftGreeter::Action::kReplyAndClose:
         return sendFinal(step.reply);
       case MinecraftGreeter::Action::kLogin:
-        if (timer_) {
-          ctx_.loop.cancel(timer_);
-          timer_ = 0;
-        }
+        timer_.cancel();
         minecraft_login_ = true;
         log::info() << "minecraft login from " << peer_.toString() << " (protocol "
                     << greeter_->handshake().protocol_version << ")";
@@ -209,21 +204,14 @@ void TcpSession::connectUpstream(const SocketAddress& upstream) {
   }
   upstream_ = std::move(fd.value());
   ctx_.loop.add(upstream_.get(), kEvents, &upstream_side_);
-  timer_ = ctx_.loop.after(ctx_.config.connect_timeout_ms, [this] {
-    timer_ = 0;
+  timer_.start(ctx_.config.connect_timeout_ms, [this] {
     onConnectFailed("connect timed out");
   });
 }
 
 void TcpSession::onConnectFailed(const std::string& why) {
-  if (timer_) {
-    ctx_.loop.cancel(timer_);
-    timer_ = 0;
-  }
-  if (upstream_.valid()) {
-    ctx_.loop.remove(upstream_.get());
-    upstream_.reset();
-  }
+  timer_.cancel();
+  upstream_.reset();  // closing also drops it from epoll
   log::debug() << "upstream connect for " << peer_.toString() << " failed: " << why;
   ctx_.waker.reportFailure();
   if (connect_attempts_ >= kMaxConnectAttempts) return finish("upstream keeps refusing");
@@ -231,10 +219,7 @@ void TcpSession::onConnectFailed(const std::string& why) {
 }
 
 void TcpSession::onConnected(uint32_t events) {
-  if (timer_) {
-    ctx_.loop.cancel(timer_);
-    timer_ = 0;
-  }
+  timer_.cancel();
   down_.peer_closed = (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
   startRelay(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP));
 }
@@ -321,16 +306,24 @@ TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
       if (ctx_.config.relay_mode == RelayMode::kSplice) return Pump::kOk;  // pump() switches
       continue;
     }
-    if (n == 0) {
-      d.eof = true;
-      continue;
-    }
-    if (errno == EAGAIN) {
-      d.readable = false;
-      return Pump::kOk;
-    }
-    return Pump::kError;
+    Pump result;
+    if (readEnded(d, n, &result)) continue;
+    return result;
   }
+}
+
+bool TcpSession::readEnded(Direction& d, ssize_t n, Pump* result) {
+  if (n == 0) {
+    d.eof = true;
+    return true;
+  }
+  if (errno == EAGAIN) {
+    d.readable = false;
+    *result = Pump::kOk;
+  } else {
+    *result = Pump::kError;
+  }
+  return false;
 }
 
 TcpSession::Pump TcpSession::shutWrite(Direction& d) {
@@ -368,15 +361,9 @@ TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
       ctx_.noteTraffic();
       continue;
     }
-    if (n == 0) {
-      d.eof = true;
-      continue;
-    }
-    if (errno == EAGAIN) {
-      d.readable = false;
-      return Pump::kOk;
-    }
-    return Pump::kError;
+    Pump result;
+    if (readEnded(d, n, &result)) continue;
+    return result;
   }
 }
 
@@ -413,10 +400,7 @@ void TcpSession::finish(const char* why) {
   if (log::enabled(log::Level::kDebug)) log::debug() << "tcp " << peer_.toString() << " closed: " << why;
   state_ = State::kClosed;
   ctx_.waker.release(this);
-  if (timer_) {
-    ctx_.loop.cancel(timer_);
-    timer_ = 0;
-  }
+  timer_.cancel();
   // close() also drops an fd from epoll (none is dup'ed), so no EPOLL_CTL_DEL.
   upstream_.reset();
   if (client_.valid()) {

@@ -72,7 +72,10 @@ class TcpSession : public WakeWaiter {
   Pump pump(Direction& d);
   Pump pumpCopy(Direction& d);
   Pump pumpSplice(Direction& d);
-  Pump shutWrite(Direction& d);  // after EOF from d.from: pass the half-close on
+  Pump shutWrite(Direction& d);
+  // For a read that returned n <= 0: true when it was EOF (keep pumping to
+  // pass it on), else false with what pump() returns in *result.
+  bool readEnded(Direction& d, ssize_t n, Pump* result);  // after EOF from d.from: pass the half-close on
   bool flushPending(Direction& d, bool* blocked);
   void checkDone();
   void sendFinal(const std::string& bytes);  // reply, then close once written
@@ -95,7 +98,7 @@ class TcpSession : public WakeWaiter {
   std::string final_;       // reply written before closing (kDraining)
   size_t final_off_ = 0;
 
-  EventLoop::TimerId timer_ = 0;  // connect or greeting timeout
+  LoopTimer timer_{ctx_.loop};  // connect or greeting timeout
   int connect_attempts_ = 0;
   Direction up_, down_;
 };

@@ -8,13 +8,7 @@
 namespace gsp::proxy {
 
 UdpPort::UdpPort(ProxyContext& ctx, const PortMapping& mapping)
-    : ctx_(ctx), mapping_(mapping), buffers_(static_cast<size_t>(kBatch) * (ctx.config.udp_max_datagram + 1)) {}
-
-UdpPort::~UdpPort() {
-  if (sweep_timer_) ctx_.loop.cancel(sweep_timer_);
-  if (fd_.valid()) ctx_.loop.remove(fd_.get());
-  sessions_.clear();
-}
+    : ctx_(ctx), mapping_(mapping), buffers_(static_cast<size_t>(DatagramBatch::kCapacity) * (ctx.config.udp_max_datagram + 1)) {}
 
 Status UdpPort::bind(const std::string& address) {
   SocketAddress addr;
@@ -28,29 +22,20 @@ Status UdpPort::bind(const std::string& address) {
   // socket cannot starve the replies waiting on the sessions' sockets.
   ctx_.loop.add(fd_.get(), EPOLLIN, this);
   int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
-  sweep_timer_ = ctx_.loop.after(every, [this] { sweepIdle(); });
+  sweep_timer_.start(every, [this] { sweepIdle(); });
   return Status::ok();
 }
 
 void UdpPort::onIo(uint32_t) {
-  const size_t slot = static_cast<size_t>(ctx_.config.udp_max_datagram) + 1;
+  const size_t max = static_cast<size_t>(ctx_.config.udp_max_datagram);
   for (int round = 0; round < kMaxBatchesPerWakeup; ++round) {
-    for (int i = 0; i < kBatch; ++i) {
-      iovs_[i].iov_base = buffers_.data() + i * slot;
-      iovs_[i].iov_len = slot;
-      memset(&msgs_[i].msg_hdr, 0, sizeof(msghdr));
-      msgs_[i].msg_hdr.msg_name = &addrs_[i];
-      msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-      msgs_[i].msg_hdr.msg_iov = &iovs_[i];
-      msgs_[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n = recvmmsg(fd_.get(), msgs_, kBatch, MSG_DONTWAIT, nullptr);
+    int n = batch_.receive(fd_.get(), buffers_.data(), max + 1, /*with_sources=*/true);
     if (n < 0) {
       if (errno != EAGAIN && errno != EINTR) log::warn() << "udp recv: " << errnoText(errno);
       return;
     }
     // Consecutive datagrams of one relaying session go out in one sendmmsg.
-    mmsghdr out[kBatch];
+    mmsghdr out[DatagramBatch::kCapacity];
     int out_n = 0;
     UdpSession* run = nullptr;
     auto flush = [&] {
@@ -72,14 +57,11 @@ void UdpPort::onIo(uint32_t) {
       out_n = 0;
     };
     for (int i = 0; i < n; ++i) {
-      size_t len = msgs_[i].msg_len;
-      if ((msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) || len > static_cast<size_t>(ctx_.config.udp_max_datagram)) {
+      if (batch_.oversize(i, max)) {
         ctx_.stats.dropped_datagrams++;
         continue;
       }
-      SocketAddress from;
-      memcpy(&from.storage, &addrs_[i], msgs_[i].msg_hdr.msg_namelen);
-      from.length = msgs_[i].msg_hdr.msg_namelen;
+      SocketAddress from = batch_.source(i);
       std::string key = from.key();
       auto it = sessions_.find(key);
       if (it == sessions_.end()) {
@@ -91,35 +73,32 @@ void UdpPort::onIo(uint32_t) {
         it = sessions_.emplace(key, std::make_unique<UdpSession>(ctx_, *this, from, key)).first;
       }
       UdpSession* s = it->second.get();
+      size_t len = batch_.length(i);
       ctx_.stats.bytes_from_clients += static_cast<int64_t>(len);
       if (!s->relaying()) {
         flush();
-        s->fromClientHeld(static_cast<const char*>(iovs_[i].iov_base), len);
+        s->fromClientHeld(batch_.data(i), len);
         continue;
       }
       if (s != run) {
         flush();
         run = s;
       }
+      iovec* v = batch_.iov(i);
+      v->iov_len = len;
       memset(&out[out_n], 0, sizeof(mmsghdr));
-      iovs_[i].iov_len = len;
-      out[out_n].msg_hdr.msg_iov = &iovs_[i];
+      out[out_n].msg_hdr.msg_iov = v;
       out[out_n].msg_hdr.msg_iovlen = 1;
       ++out_n;
     }
     flush();
     ctx_.noteTraffic();
-    if (n < kBatch) return;
+    if (n < DatagramBatch::kCapacity) return;
   }
 }
 
-void UdpPort::sendToClient(const SocketAddress& to, mmsghdr* msgs, int count) {
-  for (int i = 0; i < count; ++i) {
-    msgs[i].msg_hdr.msg_name = const_cast<sockaddr*>(to.get());
-    msgs[i].msg_hdr.msg_namelen = to.length;
-  }
-  int sent = sendmmsg(fd_.get(), msgs, static_cast<unsigned>(count), 0);
-  if (sent < 0) sent = 0;
+void UdpPort::sendToClient(const SocketAddress& to, DatagramBatch& batch, int count) {
+  int sent = sendBatchTo(fd_.get(), batch, count, to);
   if (sent < count) ctx_.stats.dropped_datagrams += count - sent;
 }
 
@@ -139,7 +118,7 @@ void UdpPort::sweepIdle() {
   }
   for (UdpSession* s : idle) s->finish("idle");
   int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
-  sweep_timer_ = ctx_.loop.after(every, [this] { sweepIdle(); });
+  sweep_timer_.start(every, [this] { sweepIdle(); });
 }
 
 }  // namespace gsp::proxy

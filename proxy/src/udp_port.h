@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "datagram_batch.h"
 #include "proxy_context.h"
 #include "scratch_buffer.h"
 #include "udp_session.h"
@@ -18,20 +19,18 @@ namespace gsp::proxy {
 
 class UdpPort : public IoHandler {
  public:
-  static constexpr int kBatch = 32;
   static constexpr int kMaxBatchesPerWakeup = 4;
 
   UdpPort(ProxyContext& ctx, const PortMapping& mapping);
-  ~UdpPort() override;
 
   Status bind(const std::string& address);
   void onIo(uint32_t events) override;
 
   int fd() const { return fd_.get(); }
   const PortMapping& mapping() const { return mapping_; }
-  // Sends `count` datagrams from the public port to `to` (batched); drops and
-  // counts what the socket cannot take right now.
-  void sendToClient(const SocketAddress& to, mmsghdr* msgs, int count);
+  // Sends `count` packed datagrams of `batch` from the public port to `to`;
+  // drops and counts what the socket cannot take right now.
+  void sendToClient(const SocketAddress& to, DatagramBatch& batch, int count);
   // Called by a session from its finish(); freed after this dispatch.
   void sessionClosed(UdpSession* session);
   size_t sessionCount() const { return sessions_.size(); }
@@ -43,13 +42,10 @@ class UdpPort : public IoHandler {
   PortMapping mapping_;
   UniqueFd fd_;
   std::unordered_map<std::string, std::unique_ptr<UdpSession>> sessions_;
-  EventLoop::TimerId sweep_timer_ = 0;
+  LoopTimer sweep_timer_{ctx_.loop};
 
-  // recvmmsg buffers, reused for every batch.
-  ScratchBuffer buffers_;
-  mmsghdr msgs_[kBatch];
-  iovec iovs_[kBatch];
-  sockaddr_storage addrs_[kBatch];
+  ScratchBuffer buffers_;  // the payloads of batch_
+  DatagramBatch batch_;
 };
 
 }  // namespace gsp::proxy

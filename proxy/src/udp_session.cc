@@ -15,7 +15,6 @@ UdpSession::UdpSession(ProxyContext& ctx, UdpPort& port, const SocketAddress& cl
 
 UdpSession::~UdpSession() {
   ctx_.waker.release(this);
-  if (upstream_.valid()) ctx_.loop.remove(upstream_.get());
 }
 
 void UdpSession::fromClientHeld(const char* data, size_t len) {
@@ -75,54 +74,35 @@ bool UdpSession::connect(const SocketAddress& upstream) {
 }
 
 void UdpSession::upstreamFailed() {
-  if (upstream_.valid()) {
-    ctx_.loop.remove(upstream_.get());
-    upstream_.reset();
-  }
+  upstream_.reset();  // closing also drops it from epoll
   ctx_.waker.reportFailure();
   state_ = State::kNew;
 }
 
 void UdpSession::onIo(uint32_t) {
   if (state_ != State::kRelaying) return;
-  constexpr int kBatch = UdpPort::kBatch;
-  const size_t slot = static_cast<size_t>(ctx_.config.udp_max_datagram) + 1;
-  mmsghdr msgs[kBatch];
-  iovec iovs[kBatch];
+  const size_t max = static_cast<size_t>(ctx_.config.udp_max_datagram);
+  DatagramBatch batch;
   for (int round = 0; round < UdpPort::kMaxBatchesPerWakeup; ++round) {
-    for (int i = 0; i < kBatch; ++i) {
-      iovs[i].iov_base = ctx_.scratch.data() + i * slot;
-      iovs[i].iov_len = slot;
-      memset(&msgs[i].msg_hdr, 0, sizeof(msghdr));
-      msgs[i].msg_hdr.msg_iov = &iovs[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n = recvmmsg(upstream_.get(), msgs, kBatch, MSG_DONTWAIT, nullptr);
+    int n = batch.receive(upstream_.get(), ctx_.scratch.data(), max + 1, /*with_sources=*/false);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return;
       // ECONNREFUSED: the game stopped listening. Later datagrams wake it again.
       upstreamFailed();
       return;
     }
-    int keep = 0;
-    for (int i = 0; i < n; ++i) {
-      if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
-          msgs[i].msg_len > static_cast<unsigned>(ctx_.config.udp_max_datagram)) {
+    int kept = batch.pack(n, [&](int i) {
+      if (batch.oversize(i, max)) {
         ctx_.stats.dropped_datagrams++;
-        continue;
+        return false;
       }
-      iovs[i].iov_len = msgs[i].msg_len;
-      ctx_.stats.bytes_to_clients += msgs[i].msg_len;
-      if (keep != i) {
-        msgs[keep] = msgs[i];
-        msgs[keep].msg_hdr.msg_iov = &iovs[i];
-      }
-      ++keep;
-    }
-    if (keep) port_.sendToClient(client_, msgs, keep);
+      ctx_.stats.bytes_to_clients += static_cast<int64_t>(batch.length(i));
+      return true;
+    });
+    if (kept) port_.sendToClient(client_, batch, kept);
     last_activity_ms_ = ctx_.loop.nowMs();
     ctx_.noteTraffic();
-    if (n < kBatch) return;
+    if (n < DatagramBatch::kCapacity) return;
   }
 }
 
@@ -144,10 +124,7 @@ void UdpSession::finish(const char* why) {
   if (log::enabled(log::Level::kDebug)) log::debug() << "udp session " << client_.toString() << " ended: " << why;
   state_ = State::kClosed;
   ctx_.waker.release(this);
-  if (upstream_.valid()) {
-    ctx_.loop.remove(upstream_.get());
-    upstream_.reset();
-  }
+  upstream_.reset();  // closing also drops it from epoll
   ctx_.stats.udp_sessions--;
   port_.sessionClosed(this);
   if (ctx_.on_client_gone) ctx_.on_client_gone();

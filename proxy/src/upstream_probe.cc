@@ -23,15 +23,9 @@ UpstreamProbe::UpstreamProbe(EventLoop& loop, Protocol protocol, const SocketAdd
     loop_.add(fd_.get(), EPOLLOUT | EPOLLRDHUP, this);
   }
   // TCP: no answer within the window counts as not ready. UDP: silence is ready.
-  timer_ = loop_.after(window_ms, [this] {
-    timer_ = 0;
+  timer_.start(window_ms, [this] {
     finish(protocol_ == Protocol::kUdp && socketError(fd_.get()) == 0);
   });
-}
-
-UpstreamProbe::~UpstreamProbe() {
-  if (timer_) loop_.cancel(timer_);
-  if (fd_.valid()) loop_.remove(fd_.get());
 }
 
 void UpstreamProbe::onIo(uint32_t events) {
@@ -50,14 +44,8 @@ void UpstreamProbe::onIo(uint32_t events) {
 void UpstreamProbe::finish(bool ready) {
   if (finished_) return;
   finished_ = true;
-  if (timer_) {
-    loop_.cancel(timer_);
-    timer_ = 0;
-  }
-  if (fd_.valid()) {
-    loop_.remove(fd_.get());
-    fd_.reset();
-  }
+  timer_.cancel();
+  fd_.reset();  // closing also drops it from epoll
   Done done = std::move(done_);
   done(ready);  // may destroy this
 }

@@ -19,7 +19,6 @@ class UpstreamProbe : public IoHandler {
 
   UpstreamProbe(EventLoop& loop, Protocol protocol, const SocketAddress& address, int64_t window_ms,
                 Done done);
-  ~UpstreamProbe() override;
   UpstreamProbe(const UpstreamProbe&) = delete;
   UpstreamProbe& operator=(const UpstreamProbe&) = delete;
 
@@ -32,7 +31,7 @@ class UpstreamProbe : public IoHandler {
   Protocol protocol_;
   Done done_;
   UniqueFd fd_;
-  EventLoop::TimerId timer_ = 0;
+  LoopTimer timer_{loop_};
   bool finished_ = false;
 };
 

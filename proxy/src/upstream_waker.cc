@@ -31,12 +31,6 @@ UpstreamWaker::UpstreamWaker(EventLoop& loop, Resolver& resolver, BackendClient&
   }
 }
 
-UpstreamWaker::~UpstreamWaker() {
-  if (next_check_timer_) loop_.cancel(next_check_timer_);
-  if (hold_timer_) loop_.cancel(hold_timer_);
-  if (wake_retry_timer_) loop_.cancel(wake_retry_timer_);
-}
-
 void UpstreamWaker::checkWithoutWaking() {
   if (check_in_flight_) return;
   state_ = State::kChecking;
@@ -60,7 +54,7 @@ bool UpstreamWaker::hold(WakeWaiter* waiter, const WakeCall& call) {
   stats_.held_clients = static_cast<int64_t>(waiters_.size());
   armHoldTimer();
   wake_wanted_ = true;
-  if (state_ == State::kChecking || check_in_flight_ || next_check_timer_) return true;
+  if (state_ == State::kChecking || check_in_flight_ || next_check_timer_.pending()) return true;
   // Up (a connect just failed), down or unknown: look before waking.
   state_ = State::kChecking;
   startCheck();
@@ -102,17 +96,11 @@ void UpstreamWaker::onCheckDone(bool ready) {
     wake_wanted_ = false;
     wake_accepted_at_ms_ = -1;
     wake_backoff_ms_ = 0;
-    if (wake_retry_timer_) {
-      loop_.cancel(wake_retry_timer_);
-      wake_retry_timer_ = 0;
-    }
+    wake_retry_timer_.cancel();
     std::list<WakeWaiter*> ready_waiters;
     ready_waiters.swap(waiters_);
     stats_.held_clients = 0;
-    if (hold_timer_) {
-      loop_.cancel(hold_timer_);
-      hold_timer_ = 0;
-    }
+    hold_timer_.cancel();
     for (WakeWaiter* w : ready_waiters) w->held_ = false;
     SocketAddress address = address_;
     for (WakeWaiter* w : ready_waiters) w->onUpstreamReady(address);
@@ -128,8 +116,7 @@ void UpstreamWaker::onCheckDone(bool ready) {
   }
   state_ = State::kWaking;
   if (wake_wanted_) maybeSendWake();
-  next_check_timer_ = loop_.after(config_.probe_interval_ms, [this] {
-    next_check_timer_ = 0;
+  next_check_timer_.start(config_.probe_interval_ms, [this] {
     if (waiters_.empty()) {
       state_ = State::kDown;
       return;
@@ -139,7 +126,7 @@ void UpstreamWaker::onCheckDone(bool ready) {
 }
 
 void UpstreamWaker::maybeSendWake() {
-  if (wake_in_flight_ || wake_retry_timer_) return;
+  if (wake_in_flight_ || wake_retry_timer_.pending()) return;
   int64_t fresh_for = std::max(kRewakeAfterMs, config_.hold_timeout_ms);
   if (wake_accepted_at_ms_ >= 0 && loop_.nowMs() - wake_accepted_at_ms_ < fresh_for) return;
   wake_in_flight_ = true;
@@ -169,17 +156,15 @@ void UpstreamWaker::onWakeAnswer(int status, const std::string& error) {
   wake_backoff_ms_ = wake_backoff_ms_ == 0 ? kFirstBackoffMs : std::min(wake_backoff_ms_ * 2, kMaxBackoffMs);
   log::warn() << "wake call failed (" << (status ? "HTTP " + std::to_string(status) : error)
               << "); retrying in " << wake_backoff_ms_ << " ms";
-  wake_retry_timer_ = loop_.after(wake_backoff_ms_, [this] {
-    wake_retry_timer_ = 0;
+  wake_retry_timer_.start(wake_backoff_ms_, [this] {
     if (state_ == State::kWaking && !waiters_.empty()) maybeSendWake();
   });
 }
 
 void UpstreamWaker::armHoldTimer() {
-  if (hold_timer_ || waiters_.empty()) return;
+  if (hold_timer_.pending() || waiters_.empty()) return;
   int64_t delay = std::max<int64_t>(0, waiters_.front()->hold_deadline_ms_ - loop_.nowMs());
-  hold_timer_ = loop_.after(delay, [this] {
-    hold_timer_ = 0;
+  hold_timer_.start(delay, [this] {
     expireHolds();
   });
 }
@@ -203,14 +188,8 @@ void UpstreamWaker::failAll(WakeFailure why) {
   std::list<WakeWaiter*> failed;
   failed.swap(waiters_);
   stats_.held_clients = 0;
-  if (hold_timer_) {
-    loop_.cancel(hold_timer_);
-    hold_timer_ = 0;
-  }
-  if (next_check_timer_) {
-    loop_.cancel(next_check_timer_);
-    next_check_timer_ = 0;
-  }
+  hold_timer_.cancel();
+  next_check_timer_.cancel();
   state_ = State::kDown;
   wake_wanted_ = false;
   for (WakeWaiter* w : failed) w->held_ = false;

@@ -44,7 +44,6 @@ class UpstreamWaker {
 
   UpstreamWaker(EventLoop& loop, Resolver& resolver, BackendClient& backend, const ProxyConfig& config,
                 ProxyStats& stats);
-  ~UpstreamWaker();
 
   State state() const { return state_; }
   bool upstreamUp() const { return state_ == State::kUp; }
@@ -85,16 +84,16 @@ class UpstreamWaker {
   bool wake_wanted_ = false;             // a check that fails should wake
   std::unique_ptr<UpstreamProbe> probe_;
   bool check_in_flight_ = false;
-  EventLoop::TimerId next_check_timer_ = 0;
+  LoopTimer next_check_timer_{loop_};
 
   std::list<WakeWaiter*> waiters_;
-  EventLoop::TimerId hold_timer_ = 0;
+  LoopTimer hold_timer_{loop_};
   WakeCall first_call_;                  // who started this waking period
 
   bool wake_in_flight_ = false;
   int64_t wake_accepted_at_ms_ = -1;     // monotonic; -1 = none this period
   int64_t wake_backoff_ms_ = 0;
-  EventLoop::TimerId wake_retry_timer_ = 0;
+  LoopTimer wake_retry_timer_{loop_};
 };
 
 }  // namespace gsp::proxy

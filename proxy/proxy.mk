@@ -27,6 +27,8 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/minecraft_codec.h \
 	proxy/src/minecraft_greeter.cc \
 	proxy/src/minecraft_greeter.h \
+	proxy/src/option_sources.cc \
+	proxy/src/option_sources.h \
 	proxy/src/proxy.cc \
 	proxy/src/proxy.h \
 	proxy/src/proxy_config.cc \
@@ -36,6 +38,8 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/resolver.cc \
 	proxy/src/resolver.h \
 	proxy/src/scratch_buffer.h \
+	proxy/src/signal_watcher.cc \
+	proxy/src/signal_watcher.h \
 	proxy/src/socket_address.cc \
 	proxy/src/socket_address.h \
 	proxy/src/tcp_listener.cc \

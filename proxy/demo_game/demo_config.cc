@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/log.h"
+#include "option_sources.h"
 
 namespace gsp::demo {
 
@@ -28,28 +29,14 @@ DemoConfigLoad loadDemoConfig(int argc, const char* const* argv, const std::map<
       ("burn-cpu", po::value(&c.burn_cpu_threads)->default_value(c.burn_cpu_threads),
        "threads that spin on the CPU from the start (for idle-detection tests)")
       ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(d).run(), vm);
-    std::vector<std::string> env_args;
-    for (const auto& opt : d.options()) {
-      std::string name = "GSP_DEMO_";
-      for (char ch : opt->long_name()) name.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(ch)));
-      auto it = env.find(name);
-      if (it != env.end() && opt->long_name() != "help") env_args.push_back("--" + opt->long_name() + "=" + it->second);
-    }
-    po::store(po::command_line_parser(env_args).options(d).run(), vm);
-    if (vm.count("help")) {
-      std::ostringstream s;
-      s << d;
-      load.message = s.str();
+  switch (proxy::parseFlagsAndEnvironment(d, argc, argv, env, "GSP_DEMO_", &load.message)) {
+    case proxy::OptionsOutcome::kHelp:
       load.outcome = DemoConfigLoad::Outcome::kHelp;
       return load;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    load.message = e.what();
-    return load;
+    case proxy::OptionsOutcome::kError:
+      return load;
+    case proxy::OptionsOutcome::kParsed:
+      break;
   }
   auto badPort = [](int p) { return p < 0 || p > 65535; };
   log::Level level;

@@ -1,7 +1,6 @@
 // gsp-demo-game: loads its save file, serves TCP and UDP echo, and on SIGTERM
 // or SIGINT writes the save file and exits 0. SIGUSR1 toggles a CPU burner.
 #include <signal.h>
-#include <sys/signalfd.h>
 
 #include <atomic>
 #include <iostream>
@@ -12,6 +11,7 @@
 #include "demo_config.h"
 #include "echo_server.h"
 #include "environment.h"
+#include "signal_watcher.h"
 
 using namespace gsp;
 using namespace gsp::demo;
@@ -45,39 +45,6 @@ class CpuBurner {
  private:
   std::vector<std::unique_ptr<std::atomic<bool>>> flags_;
   std::vector<std::thread> threads_;
-};
-
-class Signals : public proxy::IoHandler {
- public:
-  Signals(proxy::EventLoop& loop, CpuBurner& burner, size_t base) : loop_(loop), burner_(burner), base_(base) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &set, nullptr);
-    fd_.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
-    loop_.add(fd_.get(), EPOLLIN, this);
-  }
-  void onIo(uint32_t) override {
-    signalfd_siginfo info;
-    while (read(fd_.get(), &info, sizeof info) == sizeof info) {
-      if (info.ssi_signo == SIGUSR1) {
-        if (burner_.count() > base_) burner_.removeLast();
-        else burner_.add();
-        log::info() << "cpu burner threads: " << burner_.count();
-      } else {
-        log::info() << "signal " << info.ssi_signo << ": saving and stopping";
-        loop_.stop();
-      }
-    }
-  }
-
- private:
-  proxy::EventLoop& loop_;
-  CpuBurner& burner_;
-  size_t base_;
-  proxy::UniqueFd fd_;
 };
 
 }  // namespace
@@ -116,7 +83,17 @@ int main(int argc, char** argv) {
     proxy::EventLoop loop;
     CpuBurner burner;
     for (int i = 0; i < c.burn_cpu_threads; ++i) burner.add();
-    Signals signals(loop, burner, burner.count());
+    const size_t base_burners = burner.count();
+    proxy::SignalWatcher signals(loop, {SIGTERM, SIGINT, SIGUSR1}, [&](int sig) {
+      if (sig == SIGUSR1) {
+        if (burner.count() > base_burners) burner.removeLast();
+        else burner.add();
+        log::info() << "cpu burner threads: " << burner.count();
+        return;
+      }
+      log::info() << "signal " << sig << ": saving and stopping";
+      loop.stop();
+    });
     EchoServer server(loop, state);
     proxy::SocketAddress addr;
     if (!proxy::SocketAddress::fromNumeric(c.listen_address, 0, &addr)) {

@@ -2,7 +2,6 @@
 // the public ports and runs the event loop until SIGTERM or SIGINT.
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -12,35 +11,12 @@
 #include "proxy.h"
 #include "environment.h"
 #include "proxy_config.h"
+#include "signal_watcher.h"
 
 using namespace gsp;
 using namespace gsp::proxy;
 
 namespace {
-
-// Stops the loop on SIGTERM/SIGINT, read through a signalfd (no handler races).
-class SignalStopper : public IoHandler {
- public:
-  explicit SignalStopper(EventLoop& loop) : loop_(loop) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, nullptr);
-    fd_.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
-    loop_.add(fd_.get(), EPOLLIN, this);
-  }
-  void onIo(uint32_t) override {
-    signalfd_siginfo info;
-    if (read(fd_.get(), &info, sizeof info) == sizeof info)
-      log::info() << "signal " << info.ssi_signo << ": stopping";
-    loop_.stop();
-  }
-
- private:
-  EventLoop& loop_;
-  UniqueFd fd_;
-};
 
 void raiseFileLimit() {
   rlimit lim;
@@ -75,7 +51,10 @@ int main(int argc, char** argv) {
       log::error() << "epoll_create1 failed";
       return 1;
     }
-    SignalStopper stopper(loop);
+    SignalWatcher stopper(loop, {SIGTERM, SIGINT}, [&loop](int sig) {
+      log::info() << "signal " << sig << ": stopping";
+      loop.stop();
+    });
     Proxy proxy(loop, config);
     Status s = proxy.start();
     if (!s.isOk()) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/log.h"
+#include "option_sources.h"
 
 namespace gsp::proxy {
 
@@ -62,13 +63,6 @@ std::vector<std::string> splitList(const std::string& s) {
     }
   }
   if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-// "--hold-timeout" <-> "GSP_PROXY_HOLD_TIMEOUT".
-std::string envNameFor(const std::string& option) {
-  std::string out = kEnvPrefix;
-  for (char c : option) out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
   return out;
 }
 
@@ -438,37 +432,14 @@ ProxyConfigLoad loadProxyConfig(int argc, const char* const* argv,
   ProxyConfigLoad load;
   RawOptions raw;
   po::options_description desc = describe(load.config, raw);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    // The environment, as flags of lower precedence: store() keeps the first value seen.
-    std::vector<std::string> env_args;
-    for (const auto& opt : desc.options()) {
-      const std::string& name = opt->long_name();
-      if (name == "help") continue;
-      auto it = env.find(envNameFor(name));
-      if (it == env.end()) continue;
-      if (name == "minecraft") {
-        const std::string& v = it->second;
-        if (v == "1" || v == "true" || v == "yes" || v == "on") env_args.push_back("--minecraft");
-        else if (!(v == "0" || v == "false" || v == "no" || v == "off" || v.empty()))
-          throw po::error("GSP_PROXY_MINECRAFT: '" + v + "' is not a boolean");
-        continue;
-      }
-      env_args.push_back("--" + name + "=" + it->second);
-    }
-    po::store(po::command_line_parser(env_args).options(desc).run(), vm);
-    if (vm.count("help")) {
-      std::ostringstream s;
-      s << desc;
-      load.message = s.str();
+  switch (parseFlagsAndEnvironment(desc, argc, argv, env, kEnvPrefix, &load.message)) {
+    case OptionsOutcome::kHelp:
       load.outcome = ProxyConfigLoad::Outcome::kHelp;
       return load;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    load.message = e.what();
-    return load;
+    case OptionsOutcome::kError:
+      return load;
+    case OptionsOutcome::kParsed:
+      break;
   }
   if (!validate(load.config, raw, env, &load.message)) return load;
   load.outcome = ProxyConfigLoad::Outcome::kRun;

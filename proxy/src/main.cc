@@ -7,9 +7,9 @@
 #include <iostream>
 
 #include "core/log.h"
+#include "environment.h"
 #include "event_loop.h"
 #include "proxy.h"
-#include "environment.h"
 #include "proxy_config.h"
 #include "signal_watcher.h"
 

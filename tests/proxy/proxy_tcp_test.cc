@@ -54,6 +54,7 @@ class ProxyTcpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(activityReportsAreSignedAndCountBytes);
   CPPUNIT_TEST(garbageOnEveryPortNeverCrashesIt);
   CPPUNIT_TEST(badConfigurationStopsWithAClearMessage);
+  CPPUNIT_TEST(sigtermStopsItWithExitCodeZero);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -338,6 +339,16 @@ class ProxyTcpTest : public CppUnit::TestFixture {
     status = q.stop(0, 3000);
     CPPUNIT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
     CPPUNIT_ASSERT_MESSAGE(q.log(), q.log().find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  }
+
+  void sigtermStopsItWithExitCodeZero() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy());
+    UniqueFd c = connectTcp(h.publicPort());
+    CPPUNIT_ASSERT(echoes(c.get(), "bye"));
+    int status = h.proxy().stop(SIGTERM, 3000);
+    CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), WIFEXITED(status) && WEXITSTATUS(status) == 0);
   }
 };
 

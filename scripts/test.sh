@@ -120,6 +120,17 @@ verify_units() {
   ! grep -q . "$STATE/verify.out"
 }
 check "install puts every file in place and systemd-analyze verify passes" verify_units
+dist_is_complete() {
+  # What `make distcheck` (run before a release; minutes long) most often trips
+  # on is a file missing from the tarball: compare the tarball with git.
+  rm -f "$GSP_BUILD"/gsp-*.tar.gz
+  make -C "$GSP_BUILD" dist >/dev/null 2>&1 || return 1
+  tar tzf "$GSP_BUILD"/gsp-*.tar.gz | sed 's|^gsp-[^/]*/||' | sort >"$STATE/dist.list"
+  git -C "$GSP_ROOT" ls-files | grep -vE '(^|/)\.gitignore$|^\.ci/|^m4/\.gitkeep$' | sort >"$STATE/tracked.list"
+  local missing; missing=$(comm -13 "$STATE/dist.list" "$STATE/tracked.list")
+  [ -z "$missing" ] || { echo "missing from the release tarball:"; echo "$missing"; return 1; }
+}
+check "the release tarball (make dist) holds every tracked file" dist_is_complete
 check "nginx accepts the production site file" bash -c "
   sh '$GSP_ROOT/nginx/render-site.sh' '$GSP_ROOT/nginx/gsp-site.conf.in' listen=127.0.0.1:1 \
     fcgi_socket=/run/gsp/gsp-web.sock webhook_socket=$STATE/prod-webhook.sock static_dir=/usr/share/gsp/static auth_rate=10 \

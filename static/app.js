@@ -30,6 +30,7 @@ document.addEventListener("click", function (event) {
     badge.setAttribute("data-state", data.state);
     badge.className = "state state-large state-" + data.state.toLowerCase();
     message.textContent = data.state_message || "";
+    document.getElementById("server-players").textContent = data.players;
     if (data.stats && data.stats.running) {
       cpu.textContent = data.stats.cpu_percent.toFixed(1) + " %";
       memory.textContent = mib(data.stats.memory_bytes) + " of " + mib(data.stats.memory_limit_bytes);

@@ -23,6 +23,7 @@
       <div><dt>Cost while running</dt><dd>{{PRICE}}/hour</dd></div>
       <div><dt>Limits</dt><dd>{{RAM_MB}} MB · {{CPUS}} CPU</dd></div>
       <div><dt>Sleeps after</dt><dd>{{IDLE_MINUTES}} idle minutes</dd></div>
+      <div><dt>Players connected</dt><dd id="server-players">{{LIVE_CLIENTS}}</dd></div>
       <div><dt>Last player traffic</dt><dd>{{LAST_ACTIVITY}}</dd></div>
     </dl>
   </section>

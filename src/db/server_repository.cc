@@ -103,7 +103,8 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
                     "COALESCE(s.proxy_container_id, ''), COALESCE(s.game_container_id, ''), "
                     "COALESCE(s.network_name, ''), COALESCE(s.volume_name, ''), s.webhook_secret, "
                     "COALESCE(DATE_FORMAT(s.last_activity_at, '%Y-%m-%d %H:%i:%s'), ''), "
-                    "DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i:%s'), p.protocol, p.internal_port, p.public_port "
+                    "DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i:%s'), s.live_tcp_connections, s.live_udp_sessions, "
+                    "p.protocol, p.internal_port, p.public_port "
                     "FROM servers s LEFT JOIN server_ports p ON p.server_id = s.id "
                     "WHERE s.deleted_at IS NULL AND " + where + " ORDER BY s.id")
                 .arg(a).arg(b).rows();
@@ -125,9 +126,11 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
       r.webhook_secret = rs->getString(11);
       r.last_activity_at = rs->getString(12);
       r.created_at = rs->getString(13);
+      r.live_tcp_connections = rs->getInt(14);
+      r.live_udp_sessions = rs->getInt(15);
       out.push_back(std::move(r));
     }
-    if (!rs->isNull(14)) out.back().ports.push_back({rs->getString(14), rs->getInt(15), rs->getInt(16)});
+    if (!rs->isNull(16)) out.back().ports.push_back({rs->getString(16), rs->getInt(17), rs->getInt(18)});
   }
   for (ServerRecord& r : out) sortPorts(&r.ports);
   return out;
@@ -175,11 +178,12 @@ void ServerRepository::markDeleted(int64_t id, const std::string& cause) {
   tx.commit();
 }
 
-void ServerRepository::recordActivity(int64_t id, int64_t last_traffic_unix) {
-  // Never moves backwards: reports may arrive out of order.
-  db_.sql("UPDATE servers SET last_activity_at = GREATEST(COALESCE(last_activity_at, FROM_UNIXTIME(0)), FROM_UNIXTIME(?)) "
-          "WHERE id = ?")
-      .arg(last_traffic_unix).arg(id).update();
+void ServerRepository::recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix) {
+  // Reports may arrive out of order: the last traffic time only moves forward.
+  db_.sql("UPDATE servers SET live_tcp_connections = ?, live_udp_sessions = ?, activity_reported_at = UTC_TIMESTAMP(6), "
+          "last_activity_at = IF(? > 0, GREATEST(COALESCE(last_activity_at, FROM_UNIXTIME(0)), FROM_UNIXTIME(?)), "
+          "last_activity_at) WHERE id = ?")
+      .arg(tcp_connections).arg(udp_sessions).arg(last_traffic_unix).arg(last_traffic_unix).arg(id).update();
 }
 
 std::vector<ServerEvent> ServerRepository::events(int64_t id, int limit) {

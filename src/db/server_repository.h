@@ -44,6 +44,8 @@ struct ServerRecord {
   std::string volume_name;
   std::string webhook_secret;  // hex; shared with the server's proxy only
   std::string last_activity_at;  // "YYYY-MM-DD HH:MM:SS" UTC, or empty
+  int live_tcp_connections = 0;  // as last reported by the proxy
+  int live_udp_sessions = 0;
   std::string created_at;
   std::vector<ServerPort> ports;  // sorted by public port, then protocol
 };
@@ -93,8 +95,9 @@ class ServerRepository {
   // Marks the server DELETED (kept for the ledger) and frees its ports.
   void markDeleted(int64_t id, const std::string& cause);
 
-  // Records the time of the last client traffic reported by the proxy.
-  void recordActivity(int64_t id, int64_t last_traffic_unix);
+  // Records a proxy's activity report: live clients and, when > 0, the time of
+  // the last client traffic (which never moves backwards).
+  void recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix);
 
   std::vector<ServerEvent> events(int64_t id, int limit);
 

@@ -187,6 +187,7 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
   c->SetFormattedValue("CPUS", "%.2g", page.cpu_millis / 1000.0);
   c->SetIntValue("IDLE_MINUTES", page.idle_minutes);
   c->SetValue("LAST_ACTIVITY", page.last_activity.empty() ? "never" : page.last_activity + " UTC");
+  c->SetIntValue("LIVE_CLIENTS", page.live_clients);
   c->SetValue("CREATED_AT", page.created_at);
   if (page.can_wake) c->ShowSection("CAN_WAKE");
   if (page.can_hibernate) c->ShowSection("CAN_HIBERNATE");

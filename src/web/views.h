@@ -108,6 +108,7 @@ struct ServerPage {
   int cpu_millis = 0;
   int idle_minutes = 0;
   std::string last_activity;  // empty: never
+  int live_clients = 0;       // TCP connections + UDP sessions, as last reported
   std::string created_at;
   bool can_wake = false;
   bool can_hibernate = false;

@@ -199,6 +199,14 @@ class ServersTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(202L, webhook("/api/webhook/wake", a, secret_a, now, body).status);
     CPPUNIT_ASSERT_EQUAL(200L, webhook("/api/webhook/wake", a, secret_a, now, body).status);
     CPPUNIT_ASSERT(server(a).state == ServerState::kStarting || server(a).state == ServerState::kRunning);
+    // A signed activity report is recorded: live players and the last traffic time.
+    std::string activity = "{\"event\":\"activity\",\"server_id\":\"" + std::to_string(b) +
+                           "\",\"tcp_connections\":2,\"udp_sessions\":1,\"last_traffic_at\":" + std::to_string(now) +
+                           ",\"upstream_up\":false}";
+    CPPUNIT_ASSERT_EQUAL(200L, webhook("/api/webhook/activity", b, secret_b, now, activity).status);
+    CPPUNIT_ASSERT_EQUAL(3, server(b).live_tcp_connections + server(b).live_udp_sessions);
+    CPPUNIT_ASSERT(!server(b).last_activity_at.empty());
+    CPPUNIT_ASSERT_EQUAL(401L, webhook("/api/webhook/activity", b, secret_a, now, activity).status);
     // The public listener never serves webhooks.
     HttpClient outside(base_);
     CPPUNIT_ASSERT_EQUAL(404L, outside.request("POST", "/api/webhook/wake", body, "application/json").status);

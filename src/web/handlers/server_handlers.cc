@@ -132,6 +132,7 @@ Response showServer(Context& ctx) {
     page.idle_minutes = game->idle_minutes;
   }
   page.last_activity = s->last_activity_at;
+  page.live_clients = s->live_tcp_connections + s->live_udp_sessions;
   page.created_at = s->created_at;
   page.can_wake = domain::canWake(s->state);
   page.can_hibernate = domain::canHibernate(s->state);
@@ -147,7 +148,8 @@ Response serverStatus(Context& ctx) {
   nlohmann::json out = {{"state", domain::stateName(s->state)},
                         {"state_message", s->state_message},
                         {"can_wake", domain::canWake(s->state)},
-                        {"can_hibernate", domain::canHibernate(s->state)}};
+                        {"can_hibernate", domain::canHibernate(s->state)},
+                        {"players", s->live_tcp_connections + s->live_udp_sessions}};
   Result<orchestration::ServerStats> stats = ctx.servers->stats(s->id);
   if (stats.isOk()) {
     out["stats"] = {{"running", stats->running},

@@ -4,6 +4,7 @@
 // secret of the server it names and acts on that server alone.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 
 #include "core/log.h"
@@ -92,8 +93,8 @@ Response webhookActivity(Context& ctx) {
   if (!v.server) return v.refusal;
   const db::ServerRecord& s = *v.server;
   db::ServerRepository servers(ctx.db);
-  int64_t last = intField(v.body, "last_traffic_at");
-  if (last > 0) servers.recordActivity(s.id, last);
+  auto count = [&](const char* key) { return static_cast<int>(std::clamp<int64_t>(intField(v.body, key), 0, 1000000)); };
+  servers.recordActivity(s.id, count("tcp_connections"), count("udp_sessions"), intField(v.body, "last_traffic_at"));
   auto up = v.body.find("upstream_up");
   if (up != v.body.end() && up->is_boolean() && up->get<bool>() && s.state == ServerState::kStarting)
     servers.transition(s.id, ServerState::kStarting, ServerState::kRunning, "the game accepts players");

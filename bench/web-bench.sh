@@ -80,8 +80,13 @@ echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s each, on $(nproc) c
 run_wrk "static (nginx)" /static/same-size.html
 run_wrk "GET /dashboard" /dashboard "$TOKEN"
 run_wrk "GET /billing" /billing "$TOKEN"
+# The floor of any dynamic page: nginx -> FastCGI -> gsp-web -> template, no database.
+run_wrk "404 page, no database" /no-such-page
 static=$(cat "$STATE/rps-static__nginx_")
 for page in dashboard billing; do
+  [ -f "$STATE/rps-_____$page" ] || continue
   awk -v d="$(cat "$STATE/rps-_____$page")" -v s="$static" -v n="GET /$page" \
     'BEGIN { printf "%-22s %.1f%% of the static file'"'"'s requests/s\n", n, 100 * d / s }'
 done
+awk -v d="$(cat "$STATE/rps-____page__no_database")" -v s="$static" \
+  'BEGIN { printf "%-22s %.1f%% of the static file'"'"'s requests/s\n", "404, no database", 100 * d / s }'

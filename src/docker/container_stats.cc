@@ -52,6 +52,8 @@ DockerResult<ContainerStats> parseContainerStats(const std::string& body, const 
     const Json& percpu = field(field(cpu, "cpu_usage"), "percpu_usage");
     if (percpu.is_array()) s.online_cpus = static_cast<uint32_t>(percpu.size());
   }
+  s.cpu_total_usage = uintField(field(cpu, "cpu_usage"), "total_usage");
+  s.system_cpu_usage = uintField(cpu, "system_cpu_usage");
   s.cpu_percent = cpuPercent(uintField(field(cpu, "cpu_usage"), "total_usage"),
                              uintField(field(pre, "cpu_usage"), "total_usage"),
                              uintField(cpu, "system_cpu_usage"), uintField(pre, "system_cpu_usage"),

@@ -22,6 +22,10 @@ struct ContainerStats {
   uint64_t network_rx_bytes = 0;    // summed over the container's interfaces
   uint64_t network_tx_bytes = 0;
   uint64_t pids = 0;
+  // The cumulative counters behind cpu_percent, for callers that compute CPU %
+  // between samples of their own (one-shot samples leave precpu_stats empty).
+  uint64_t cpu_total_usage = 0;     // nanoseconds of CPU the container used
+  uint64_t system_cpu_usage = 0;    // nanoseconds of CPU the host used
 };
 
 // (cpu delta / system delta) * online CPUs * 100 when both deltas are

@@ -266,11 +266,14 @@ DockerResult<std::vector<LogLine>> DockerClient::containerLogs(const std::string
   return lines;
 }
 
-DockerResult<ContainerStats> DockerClient::containerStats(const std::string& id) {
+DockerResult<ContainerStats> DockerClient::containerStats(const std::string& id, bool one_shot) {
   if (auto e = checkName(id, "container")) return *e;
   const std::string what = "read the stats of container " + id;
-  // stream=false (not one-shot=true) so the engine fills precpu_stats and CPU % means something.
-  HttpRequest req = request("GET", "/containers/" + segment(id) + "/stats" + Query().add("stream", false).str());
+  // Without one-shot the engine fills precpu_stats (a second sample), so CPU % means something.
+  Query query;
+  query.add("stream", false);
+  if (one_shot) query.add("one-shot", true);
+  HttpRequest req = request("GET", "/containers/" + segment(id) + "/stats" + query.str());
   req.timeout = options_.stats_timeout;
   auto r = call(std::move(req), what);
   if (!r.isOk()) return r.error();

@@ -93,7 +93,10 @@ class DockerClient {
                                                              bool include_stopped = true);
   // Demultiplexed lines with timestamps (containers without a TTY).
   DockerResult<std::vector<LogLine>> containerLogs(const std::string& id, const LogOptions& options);
-  DockerResult<ContainerStats> containerStats(const std::string& id);
+  // `one_shot`: answer at once with one sample (API 1.41+; cpu_percent is then
+  // 0 and the caller compares cpu_total_usage/system_cpu_usage between samples);
+  // otherwise the engine samples twice, about a second apart.
+  DockerResult<ContainerStats> containerStats(const std::string& id, bool one_shot = false);
   // A tar of `path` inside the container (running or not), streamed to `sink`.
   DockerStatus getArchive(const std::string& id, const std::string& path, const BodySink& sink);
   // The same into `file` (created or truncated; removed again on failure).

@@ -56,8 +56,8 @@ std::unique_ptr<docker::DockerClient> connectDocker(const Config& config) {
 }
 
 DockerOrchestrator::DockerOrchestrator(const Config& config, db::Database& db,
-                                       std::unique_ptr<docker::DockerClient> docker)
-    : config_(config), db_(db), docker_(std::move(docker)) {}
+                                       std::unique_ptr<docker::DockerClient> docker, StatsSampler& stats)
+    : config_(config), db_(db), docker_(std::move(docker)), stats_(stats) {}
 
 std::string DockerOrchestrator::objectName(int64_t server_id, const std::string& role) const {
   return config_.servers_object_prefix + "-" + std::to_string(server_id) + "-" + role;
@@ -260,15 +260,10 @@ Result<ServerLogs> DockerOrchestrator::logs(int64_t server_id, int tail, int64_t
 Result<ServerStats> DockerOrchestrator::stats(int64_t server_id) {
   std::optional<db::ServerRecord> s = db::ServerRepository(db_).find(server_id);
   if (!s) return Status::notFound("No such server.");
-  ServerStats out;
-  if (!domain::isBilled(s->state)) return out;  // a sleeping game uses nothing
-  docker::DockerResult<docker::ContainerStats> stats = docker_->containerStats(s->game_container_id);
-  if (!stats.isOk()) return Status::unavailable(explain("report its usage", stats.error()));
-  out.running = true;
-  out.cpu_percent = stats->cpu_percent;
-  out.memory_bytes = static_cast<int64_t>(stats->memory_bytes);
-  out.memory_limit_bytes = static_cast<int64_t>(stats->memory_limit_bytes);
-  return out;
+  if (!domain::isBilled(s->state)) return ServerStats{};  // a sleeping game uses nothing
+  Result<ServerStats> stats = stats_.sample(*docker_, s->game_container_id);
+  if (!stats.isOk()) return Status::unavailable("The server's usage cannot be read right now: " + stats.status().message());
+  return stats;
 }
 
 }  // namespace gsp::orchestration

@@ -14,12 +14,15 @@
 #include "db/server_repository.h"
 #include "docker/docker_client.h"
 #include "orchestration/server_operations.h"
+#include "orchestration/stats_sampler.h"
 
 namespace gsp::orchestration {
 
 class DockerOrchestrator : public ServerOperations {
  public:
-  DockerOrchestrator(const Config& config, db::Database& db, std::unique_ptr<docker::DockerClient> docker);
+  // `stats` is shared by every worker of the process.
+  DockerOrchestrator(const Config& config, db::Database& db, std::unique_ptr<docker::DockerClient> docker,
+                     StatsSampler& stats);
 
   Status provision(int64_t server_id) override;
   Status wake(int64_t server_id, const std::string& cause) override;
@@ -41,6 +44,7 @@ class DockerOrchestrator : public ServerOperations {
   const Config& config_;
   db::Database& db_;
   std::unique_ptr<docker::DockerClient> docker_;
+  StatsSampler& stats_;
 };
 
 // A DockerClient on the configured engine socket with the configured timeout.

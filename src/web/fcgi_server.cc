@@ -105,7 +105,7 @@ int FcgiServer::openListenSocket() {
 void FcgiServer::workerLoop(int listen_fd) {
   db::Database::threadInit();
   db::Database db(config_.database);
-  orchestration::DockerOrchestrator servers(config_, db, orchestration::connectDocker(config_));
+  orchestration::DockerOrchestrator servers(config_, db, orchestration::connectDocker(config_), stats_);
   ParseLimits limits;
   limits.max_body_bytes = static_cast<size_t>(config_.web_max_body_bytes);
   FCGX_Request req;

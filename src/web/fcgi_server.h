@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "core/config.h"
+#include "orchestration/stats_sampler.h"
 #include "web/app.h"
 #include "web/views.h"
 
@@ -30,6 +31,7 @@ class FcgiServer {
   const Views& views_;
   std::mutex accept_mutex_;  // serialises FCGX_Accept_r
   std::atomic<bool> stopping_{false};
+  orchestration::StatsSampler stats_;  // shared by the workers
 };
 
 }  // namespace gsp::web

@@ -47,6 +47,7 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
 
   gsp::Config config_;
   std::unique_ptr<gsp::db::Database> db_;
+  gsp::orchestration::StatsSampler sampler_;
 
  public:
   void setUp() override {
@@ -75,7 +76,7 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
   gsp::orchestration::DockerOrchestrator orchestrator(const FakeDockerServer& fake) {
     gsp::Config c = config_;
     c.docker_socket = fake.socketPath();
-    return gsp::orchestration::DockerOrchestrator(config_, *db_, gsp::orchestration::connectDocker(c));
+    return gsp::orchestration::DockerOrchestrator(config_, *db_, gsp::orchestration::connectDocker(c), sampler_);
   }
 
   int portsOf(int64_t id) {
@@ -115,7 +116,7 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
     gsp::Config c = config_;
     c.docker_socket = "/nonexistent/docker.sock";
     int64_t id = newServer();
-    gsp::orchestration::DockerOrchestrator o(config_, *db_, gsp::orchestration::connectDocker(c));
+    gsp::orchestration::DockerOrchestrator o(config_, *db_, gsp::orchestration::connectDocker(c), sampler_);
     gsp::Status s = o.provision(id);
     CPPUNIT_ASSERT(s.code() == gsp::Status::Code::kUnavailable);
     CPPUNIT_ASSERT(s.message().find("not answering") != std::string::npos);

@@ -4,6 +4,8 @@
 // GSP_TEST_CONFIG, GSP_TEST_WEBHOOK_SOCKET, a running engine and the images.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <ctime>
 #include <thread>
@@ -118,6 +120,19 @@ class ServersTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(c.get("/servers/" + std::to_string(id)).body.find("woken by a player") != std::string::npos);
     HttpResponse status = c.get("/servers/" + std::to_string(id) + "/status");
     CPPUNIT_ASSERT(status.body.find("\"state\":\"RUNNING\"") != std::string::npos);
+    // Live usage: the demo game burns CPU after SIGUSR1 (its catalog limit is a
+    // quarter of a CPU), and the status figure follows within a few polls.
+    CPPUNIT_ASSERT(docker_->killContainer(s.game_container_id, "SIGUSR1").isOk());
+    double cpu = 0;
+    for (int i = 0; i < 20 && cpu < 10; ++i) {
+      std::this_thread::sleep_for(1000ms);
+      nlohmann::json j = nlohmann::json::parse(c.get("/servers/" + std::to_string(id) + "/status").body);
+      CPPUNIT_ASSERT_MESSAGE(j.dump(), j.contains("stats"));
+      cpu = j["stats"]["cpu_percent"].get<double>();
+      CPPUNIT_ASSERT(j["stats"]["memory_bytes"].get<int64_t>() > 0);
+    }
+    CPPUNIT_ASSERT_MESSAGE("cpu " + std::to_string(cpu), cpu >= 10 && cpu <= 40);
+    CPPUNIT_ASSERT(docker_->killContainer(s.game_container_id, "SIGUSR1").isOk());
     HttpResponse logs = c.get("/servers/" + std::to_string(id) + "/logs?tail=50");
     CPPUNIT_ASSERT_EQUAL(200L, logs.status);
     CPPUNIT_ASSERT(logs.body.find("\"lines\"") != std::string::npos);

@@ -46,6 +46,8 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/tcp_listener.h \
 	proxy/src/tcp_session.cc \
 	proxy/src/tcp_session.h \
+	proxy/src/tcp_worker.cc \
+	proxy/src/tcp_worker.h \
 	proxy/src/udp_port.cc \
 	proxy/src/udp_port.h \
 	proxy/src/udp_session.cc \
@@ -53,6 +55,7 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/unique_fd.h \
 	proxy/src/upstream_probe.cc \
 	proxy/src/upstream_probe.h \
+	proxy/src/upstream_view.h \
 	proxy/src/upstream_waker.cc \
 	proxy/src/upstream_waker.h \
 	proxy/src/webhook_request.cc \

@@ -7,7 +7,7 @@
 # ping-pong, and UDP 100-byte datagrams at 50,000/s and 100,000/s (echoed;
 # loss and delivered rate). Then gsp-proxy's idle RSS with 0 and 1000 idle
 # connections and both image sizes. Each figure is the median of $REPS runs
-# (default 5); ratios are to direct and to HAProxy. Needs haproxy and nginx's
+# (default 5), the targets measured in turns; ratios are to direct and to HAProxy. Needs haproxy and nginx's
 # stream module (installed when missing). Everything it starts, it stops.
 set -uo pipefail
 BUILD=${1:-/tmp/proxybuild}
@@ -92,17 +92,22 @@ for t in gsp-splice gsp-copy haproxy nginx; do wait_tcp "${EP[$t]}"; wait_tcp "$
 TARGETS=(direct gsp-splice gsp-copy haproxy nginx)
 declare -A R   # R[metric,target] = median
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan"; else print v[int((NR+1)/2)]}'; }
-# measure METRIC KEY COMMAND... : runs COMMAND (with {E}/{S} = echo/sink port) REPS times per target.
+# measure METRIC KEY COMMAND... : runs COMMAND (with {E}/{S} = echo/sink port)
+# REPS times per target, the targets taking turns so that a burst of other load
+# on the machine hits them all alike; keeps each target's median.
 measure() {
   local metric=$1 key=$2; shift 2
-  for t in "${TARGETS[@]}"; do
-    if [ "$metric" = "${metric#udp}" ] || [ "$t" != haproxy ]; then :; else R[$metric,$t]=n/a; continue; fi
-    local vals=()
-    for _ in $(seq "$REPS"); do
+  declare -A vals=()
+  for _ in $(seq "$REPS"); do
+    for t in "${TARGETS[@]}"; do
+      [ "$metric" != "${metric#udp}" ] && [ "$t" = haproxy ] && continue  # HAProxy has no UDP
       local cmd=("${@//\{E\}/${EP[$t]}}"); cmd=("${cmd[@]//\{S\}/${SP[$t]}}")
-      vals+=("$("$L" "${cmd[@]}" 2>/dev/null | sed -n "s/^$key=//p")")
+      vals[$t]+="$("$L" "${cmd[@]}" 2>/dev/null | sed -n "s/^$key=//p") "
     done
-    R[$metric,$t]=$(printf '%s\n' "${vals[@]}" | grep -v '^$' | median)
+  done
+  for t in "${TARGETS[@]}"; do
+    if [ -z "${vals[$t]:-}" ]; then R[$metric,$t]=n/a; continue; fi
+    R[$metric,$t]=$(printf '%s\n' ${vals[$t]} | median)
   done
 }
 

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "core/log.h"
+#include "upstream_waker.h"
 #include "webhook_request.h"
 
 namespace gsp::proxy {
@@ -42,7 +43,7 @@ void ActivityReporter::send(const std::string& reason) {
   r.bytes_from_clients = s.bytes_from_clients - base_from_;
   r.bytes_to_clients = s.bytes_to_clients - base_to_;
   r.dropped_datagrams = s.dropped_datagrams - base_dropped_;
-  r.upstream_up = ctx_.waker.upstreamUp();
+  r.upstream_up = ctx_.waker->upstreamUp();
   r.reason = reason;
   int64_t now_unix = time(nullptr);
   if (s.last_traffic_ms > 0)

@@ -1,13 +1,41 @@
 #include "event_loop.h"
 
 #include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "core/log.h"
 
 namespace gsp::proxy {
 
-EventLoop::EventLoop() : epoll_(epoll_create1(EPOLL_CLOEXEC)), now_ms_(monotonicMs()) {}
+EventLoop::EventLoop()
+    : epoll_(epoll_create1(EPOLL_CLOEXEC)), now_ms_(monotonicMs()), mailbox_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  mailbox_.loop = this;
+  add(mailbox_fd_.get(), EPOLLIN, &mailbox_);
+}
+
+void EventLoop::post(Task task) {
+  {
+    std::lock_guard<std::mutex> lock(posted_mu_);
+    posted_.push_back(std::move(task));
+  }
+  uint64_t one = 1;
+  ssize_t ignored = write(mailbox_fd_.get(), &one, sizeof one);
+  (void)ignored;
+}
+
+void EventLoop::Mailbox::onIo(uint32_t) {
+  uint64_t count;
+  ssize_t ignored = read(loop->mailbox_fd_.get(), &count, sizeof count);
+  (void)ignored;
+  std::vector<Task> tasks;
+  {
+    std::lock_guard<std::mutex> lock(loop->posted_mu_);
+    tasks.swap(loop->posted_);
+  }
+  for (auto& task : tasks) task();
+}
 
 int64_t EventLoop::monotonicMs() {
   timespec ts;

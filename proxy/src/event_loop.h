@@ -2,7 +2,7 @@
 // tasks. Handlers are registered per fd and must outlive their registration;
 // objects that close during a dispatch batch free themselves through defer(),
 // so a later event of the same batch never touches freed memory.
-// Not thread-safe: every call comes from the loop's own thread.
+// Not thread-safe: every call comes from the loop's own thread, except post().
 #pragma once
 
 #include <sys/epoll.h>
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -48,6 +49,10 @@ class EventLoop {
   // Runs `task` after the current dispatch batch (used for deferred frees).
   void defer(Task task);
 
+  // Thread-safe: runs `task` on this loop's thread soon (another thread's
+  // way in: hand-offs between loops, stop requests).
+  void post(Task task);
+
   // Milliseconds on the monotonic clock, sampled once per loop iteration.
   int64_t nowMs() const { return now_ms_; }
   static int64_t monotonicMs();
@@ -61,6 +66,12 @@ class EventLoop {
   void runTimers();
   void runDeferred();
 
+  // Drains post()ed tasks when the eventfd fires.
+  struct Mailbox : IoHandler {
+    EventLoop* loop = nullptr;
+    void onIo(uint32_t events) override;
+  };
+
   UniqueFd epoll_;
   bool running_ = false;
   int64_t now_ms_ = 0;
@@ -72,6 +83,11 @@ class EventLoop {
   };
   std::unordered_map<TimerId, Timer> timers_;
   std::vector<Task> deferred_;
+
+  UniqueFd mailbox_fd_;  // eventfd
+  Mailbox mailbox_;
+  std::mutex posted_mu_;
+  std::vector<Task> posted_;  // guarded by posted_mu_
 };
 
 // LoopTimer: the one-shot timer slot of an object. start() (re)arms it,

@@ -1,7 +1,8 @@
-// Proxy: gsp-proxy assembled - the listeners of every configured port, the
-// waker, the backend client and the activity reporter, on one event loop.
-// Owns all of them. Loop thread only (stop() from a signal handler goes
-// through the signalfd in main).
+// Proxy: gsp-proxy assembled. The control loop (the caller's) runs the waker,
+// the backend client, the activity reporter, the UDP ports and a TCP listener
+// per port; --workers - 1 TcpWorkers add loops that accept and relay TCP on
+// their own threads while the game runs. Owns all of them. Call from the
+// control loop's thread; stops (joins) the workers on destruction.
 #pragma once
 
 #include <memory>
@@ -12,7 +13,9 @@
 #include "proxy_context.h"
 #include "resolver.h"
 #include "tcp_listener.h"
+#include "tcp_worker.h"
 #include "udp_port.h"
+#include "upstream_view.h"
 #include "upstream_waker.h"
 
 namespace gsp::proxy {
@@ -22,15 +25,19 @@ class Proxy {
   Proxy(EventLoop& loop, const ProxyConfig& config);
   ~Proxy();
 
-  // Binds every public port; the first failure is returned.
+  // Binds every public port and starts the workers; the first failure is returned.
   Status start();
 
   const ProxyStats& stats() const { return stats_; }
 
  private:
+  // A client a worker handed over: held here, on the control loop.
+  void adopt(TcpHandOff handoff);
+
   EventLoop& loop_;
   const ProxyConfig& config_;
   ProxyStats stats_;
+  UpstreamView view_;
   Resolver resolver_;
   BackendClient backend_;
   UpstreamWaker waker_;
@@ -38,6 +45,7 @@ class Proxy {
   ActivityReporter activity_;
   std::vector<std::unique_ptr<TcpListener>> tcp_;
   std::vector<std::unique_ptr<UdpPort>> udp_;
+  std::vector<std::unique_ptr<TcpWorker>> workers_;
 };
 
 }  // namespace gsp::proxy

@@ -1,7 +1,10 @@
 #include "proxy_config.h"
 
+#include <sched.h>
+
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -71,6 +74,12 @@ std::string trimTrailingNewlines(std::string s) {
   return s;
 }
 
+int defaultWorkers() {
+  cpu_set_t set;
+  int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  return std::max(1, std::min(cpus, 4));
+}
+
 struct RawOptions {
   std::vector<std::string> ports;
   std::string wake_url, activity_url, secret_file;
@@ -131,6 +140,9 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
        "TCP connections plus UDP sessions at once; more are refused")
       ("udp-max-datagram", po::value(&c.udp_max_datagram)->default_value(c.udp_max_datagram),
        "largest datagram relayed; larger ones are dropped and counted")
+      ("workers", po::value(&c.workers)->default_value(defaultWorkers()),
+       "event loops (threads) accepting and relaying TCP while the game runs; default: the CPUs "
+       "this process may use, at most 4. Waking, holding and UDP stay on the first one")
       ("relay", po::value(&r.relay)->default_value("splice"),
        "TCP relay: splice (bulk transfers go zero-copy through a pipe, small messages use "
        "recv/send) or copy (always recv/send)")
@@ -259,7 +271,8 @@ bool validate(ProxyConfig& c, const RawOptions& r, const std::map<std::string, s
       !validRange<int64_t>("hold-buffer-bytes", c.hold_buffer_bytes, 0, 64 << 20, error) ||
       !validRange("udp-hold-datagrams", c.udp_hold_datagrams, 0, 100000, error) ||
       !validRange("max-clients", c.max_clients, 1, 1000000, error) ||
-      !validRange("udp-max-datagram", c.udp_max_datagram, 1, 65507, error))
+      !validRange("udp-max-datagram", c.udp_max_datagram, 1, 65507, error) ||
+      !validRange("workers", c.workers, 1, 64, error))
     return false;
   if (r.relay == "splice") {
     c.relay_mode = RelayMode::kSplice;

@@ -57,6 +57,7 @@ struct ProxyConfig {
   int udp_max_datagram = 4096;
 
   RelayMode relay_mode = RelayMode::kSplice;
+  int workers = 1;  // TCP event loops (threads) in all (--workers)
   std::string log_level = "info";
 
   bool minecraft = false;

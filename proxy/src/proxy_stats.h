@@ -1,26 +1,29 @@
 // ProxyStats: the counters every part of gsp-proxy updates and the activity
-// reporter reads. A plain struct owned by Proxy; loop thread only.
+// reporter reads. Owned by Proxy. Thread-safe: every field is atomic, as the
+// TCP worker loops update them too (relaxed ordering would do; the default
+// is kept for simplicity: these are not on a path where it shows).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 namespace gsp::proxy {
 
 struct ProxyStats {
   // Live now.
-  int64_t tcp_connections = 0;   // accepted TCP clients, held or relaying
-  int64_t udp_sessions = 0;
-  int64_t held_clients = 0;      // TCP clients and UDP sessions waiting for the game
+  std::atomic<int64_t> tcp_connections{0};  // accepted TCP clients, held or relaying
+  std::atomic<int64_t> udp_sessions{0};
+  std::atomic<int64_t> held_clients{0};     // TCP clients and UDP sessions waiting for the game
 
   // Totals since start (reports send the difference).
-  int64_t bytes_from_clients = 0;
-  int64_t bytes_to_clients = 0;
-  int64_t dropped_datagrams = 0;  // oversize, over the hold limit, or unsendable
-  int64_t refused_clients = 0;    // over --max-clients or --max-held-clients
-  int64_t wake_calls = 0;
+  std::atomic<int64_t> bytes_from_clients{0};
+  std::atomic<int64_t> bytes_to_clients{0};
+  std::atomic<int64_t> dropped_datagrams{0};  // oversize, over the hold limit, or unsendable
+  std::atomic<int64_t> refused_clients{0};    // over --max-clients or --max-held-clients
+  std::atomic<int64_t> wake_calls{0};
 
   // Monotonic ms of the last client byte or datagram either way; 0 = never.
-  int64_t last_traffic_ms = 0;
+  std::atomic<int64_t> last_traffic_ms{0};
 
   int64_t liveClients() const { return tcp_connections + udp_sessions; }
 };

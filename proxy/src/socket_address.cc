@@ -90,11 +90,12 @@ bool SocketAddress::fromUnixPath(const std::string& path, SocketAddress* out) {
 
 std::string errnoText(int err) { return strerror(err); }
 
-Result<UniqueFd> listenTcp(const SocketAddress& addr, int backlog) {
+Result<UniqueFd> listenTcp(const SocketAddress& addr, int backlog, bool reuse_port) {
   UniqueFd fd(socket(addr.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return Status::unavailable("socket: " + errnoText(errno));
   int one = 1;
   setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (reuse_port) setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   if (addr.family() == AF_INET6) {
     int zero = 0;
     setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);

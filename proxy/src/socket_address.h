@@ -34,7 +34,8 @@ struct SocketAddress {
 };
 
 // Non-blocking, close-on-exec sockets. Errors name the address and errno text.
-Result<UniqueFd> listenTcp(const SocketAddress& addr, int backlog);
+// `reuse_port`: several sockets (one per loop) listen on the same port.
+Result<UniqueFd> listenTcp(const SocketAddress& addr, int backlog, bool reuse_port = false);
 Result<UniqueFd> bindUdp(const SocketAddress& addr);
 // Starts a non-blocking connect; the fd becomes writable when it completes.
 Result<UniqueFd> startConnect(const SocketAddress& addr, int type);

@@ -11,11 +11,11 @@ namespace gsp::proxy {
 
 TcpListener::TcpListener(ProxyContext& ctx, const PortMapping& mapping) : ctx_(ctx), mapping_(mapping) {}
 
-Status TcpListener::listen(const std::string& address) {
+Status TcpListener::listen(const std::string& address, bool shared) {
   SocketAddress addr;
   if (!SocketAddress::fromNumeric(address, mapping_.public_port, &addr))
     return Status::invalid("--listen-address: '" + address + "' is not an IP address");
-  auto fd = listenTcp(addr, 4096);
+  auto fd = listenTcp(addr, 4096, shared);
   if (!fd.isOk()) return fd.status();
   fd_ = std::move(fd.value());
   // Accepted sockets inherit TCP_NODELAY: game traffic is small messages.
@@ -52,6 +52,13 @@ void TcpListener::onIo(uint32_t) {
     sessions_.emplace(raw, std::move(session));
     raw->start();
   }
+}
+
+void TcpListener::adopt(TcpHandOff h) {
+  auto session = std::make_unique<TcpSession>(ctx_, *this, UniqueFd(h.fd), h.peer, mapping_, /*counted=*/true);
+  TcpSession* raw = session.get();
+  sessions_.emplace(raw, std::move(session));
+  raw->startAdopted(std::move(h.held), h.client_eof, h.connect_attempts);
 }
 
 void TcpListener::sessionClosed(TcpSession* session) {

@@ -24,37 +24,67 @@ void TcpSession::Side::onIo(uint32_t events) {
 }
 
 TcpSession::TcpSession(ProxyContext& ctx, TcpListener& owner, UniqueFd client, const SocketAddress& peer,
-                       const PortMapping& mapping)
+                       const PortMapping& mapping, bool counted)
     : ctx_(ctx), owner_(owner), client_(std::move(client)), peer_(peer), mapping_(mapping) {
   client_side_.session = this;
   client_side_.client = true;
   upstream_side_.session = this;
-  ctx_.stats.tcp_connections++;
+  if (!counted) ctx_.stats.tcp_connections++;
 }
 
 TcpSession::~TcpSession() {
   // Normally finish() ran already; at shutdown the fds close through their owners.
-  ctx_.waker.release(this);
+  if (ctx_.waker) ctx_.waker->release(this);
 }
 
 void TcpSession::start() {
   ctx_.loop.add(client_.get(), kEvents, &client_side_);
   ctx_.noteTraffic();
-  if (const SocketAddress* up = ctx_.waker.upstream()) {
-    connectUpstream(*up);  // fast path: the game runs
+  SocketAddress up;
+  if (ctx_.view.up(&up)) return connectUpstream(up);  // fast path: the game runs
+  if (!ctx_.waker) return handOff();                  // waiting is the control loop's job
+  if (ctx_.config.minecraft) return startGreeting();
+  hold();
+}
+
+void TcpSession::startAdopted(std::string held, bool client_eof, int connect_attempts) {
+  ctx_.loop.add(client_.get(), kEvents, &client_side_);
+  held_ = std::move(held);
+  client_eof_ = client_eof;
+  connect_attempts_ = connect_attempts;
+  hold_full_ = static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes;
+  SocketAddress up;
+  if (ctx_.view.up(&up)) return connectUpstream(up);
+  if (ctx_.config.minecraft) {
+    startGreeting();
+    if (!held_.empty() || client_eof_) greet();  // what the worker read may be the whole greeting
     return;
   }
-  if (ctx_.config.minecraft) {
-    state_ = State::kGreeting;
-    bool starting = ctx_.waker.state() == UpstreamWaker::State::kWaking;
-    greeter_ = std::make_unique<MinecraftGreeter>(starting ? ctx_.config.minecraft_starting_motd
-                                                           : ctx_.config.minecraft_sleeping_motd);
-    timer_.start(kGreetingTimeoutMs, [this] {
-      finish("no minecraft handshake in time");
-    });
-    return;  // the handshake arrives as a client event
-  }
   hold();
+}
+
+void TcpSession::startGreeting() {
+  state_ = State::kGreeting;
+  greeter_ = std::make_unique<MinecraftGreeter>(ctx_.view.waking() ? ctx_.config.minecraft_starting_motd
+                                                                    : ctx_.config.minecraft_sleeping_motd);
+  timer_.start(kGreetingTimeoutMs, [this] { finish("no minecraft handshake in time"); });
+  // The handshake arrives as client events.
+}
+
+void TcpSession::handOff() {
+  state_ = State::kClosed;
+  timer_.cancel();
+  upstream_.reset();
+  ctx_.loop.remove(client_.get());  // the fd lives on, on the control loop
+  TcpHandOff h;
+  h.fd = client_.release();
+  h.peer = peer_;
+  h.mapping = mapping_;
+  h.held = std::move(held_);
+  h.client_eof = client_eof_;
+  h.connect_attempts = connect_attempts_;
+  owner_.sessionClosed(this);
+  ctx_.hand_off(std::move(h));  // still counted in tcp_connections: adopted as counted
 }
 
 void TcpSession::onClientIo(uint32_t events) {
@@ -172,18 +202,20 @@ void TcpSession::greet() {
 }
 
 void TcpSession::holdOrConnect() {
-  if (const SocketAddress* up = ctx_.waker.upstream()) return connectUpstream(*up);
+  SocketAddress up;
+  if (ctx_.view.up(&up)) return connectUpstream(up);
   hold();
 }
 
 void TcpSession::hold() {
+  if (!ctx_.waker) return handOff();
   state_ = State::kHeld;
   WakeCall call;
   call.protocol = Protocol::kTcp;
   call.public_port = mapping_.public_port;
   call.client = peer_.hostString();
   call.reason = minecraft_login_ ? "minecraft-login" : "tcp";
-  if (!ctx_.waker.hold(this, call)) {
+  if (!ctx_.waker->hold(this, call)) {
     ctx_.stats.refused_clients++;
     finish("too many held clients");
   }
@@ -213,7 +245,8 @@ void TcpSession::onConnectFailed(const std::string& why) {
   timer_.cancel();
   upstream_.reset();  // closing also drops it from epoll
   log::debug() << "upstream connect for " << peer_.toString() << " failed: " << why;
-  ctx_.waker.reportFailure();
+  if (ctx_.waker) ctx_.waker->reportFailure();
+  else ctx_.report_failure();
   if (connect_attempts_ >= kMaxConnectAttempts) return finish("upstream keeps refusing");
   hold();
 }
@@ -399,7 +432,7 @@ void TcpSession::finish(const char* why) {
   // Guarded: building a log line (an ostringstream) costs more than the rest of a close.
   if (log::enabled(log::Level::kDebug)) log::debug() << "tcp " << peer_.toString() << " closed: " << why;
   state_ = State::kClosed;
-  ctx_.waker.release(this);
+  if (ctx_.waker) ctx_.waker->release(this);
   timer_.cancel();
   // close() also drops an fd from epoll (none is dup'ed), so no EPOLL_CTL_DEL.
   upstream_.reset();

@@ -7,7 +7,8 @@
 // once a direction carries bulk data (with --relay=splice), switches that
 // direction to zero-copy splice through its own pipe; either way a slow side
 // stops reads from the other (bounded memory), and half-closes are forwarded.
-// Owned by its TcpListener; loop thread only.
+// On a TCP worker loop a session only relays; a client that must wait is
+// handed to the control loop. Owned by its TcpListener; its loop's thread only.
 #pragma once
 
 #include <memory>
@@ -23,11 +24,15 @@ class TcpListener;
 
 class TcpSession : public WakeWaiter {
  public:
+  // `counted`: already in stats.tcp_connections (a client handed over by a worker loop).
   TcpSession(ProxyContext& ctx, TcpListener& owner, UniqueFd client, const SocketAddress& peer,
-             const PortMapping& mapping);
+             const PortMapping& mapping, bool counted = false);
   ~TcpSession() override;
 
+  // A client just accepted.
   void start();
+  // A client handed over by a worker loop, with what it already read.
+  void startAdopted(std::string held, bool client_eof, int connect_attempts);
 
   void onUpstreamReady(const SocketAddress& upstream) override;
   void onWakeFailed(WakeFailure why) override;
@@ -48,7 +53,7 @@ class TcpSession : public WakeWaiter {
     bool bulk = false;       // a read filled the scratch buffer: worth a pipe
     bool readable = false;   // `from` may have data (edge-triggered: set by events)
     bool peer_closed = false;  // `from` reported RDHUP/HUP: read on to the EOF
-    int64_t* counter = nullptr;
+    std::atomic<int64_t>* counter = nullptr;
   };
   enum class Pump { kOk, kError };
 
@@ -62,7 +67,10 @@ class TcpSession : public WakeWaiter {
   void onUpstreamIo(uint32_t events);
   // Before relaying: read what the client sends into held_. False on error/close.
   bool readIntoHold(uint32_t events);
+  void startGreeting();
   void greet();
+  // Worker loops: give the client to the control loop (which holds it) and go away.
+  void handOff();
   void holdOrConnect();
   void hold();
   void connectUpstream(const SocketAddress& upstream);

@@ -14,7 +14,7 @@ UdpSession::UdpSession(ProxyContext& ctx, UdpPort& port, const SocketAddress& cl
 }
 
 UdpSession::~UdpSession() {
-  ctx_.waker.release(this);
+  ctx_.waker->release(this);
 }
 
 void UdpSession::fromClientHeld(const char* data, size_t len) {
@@ -26,7 +26,7 @@ void UdpSession::fromClientHeld(const char* data, size_t len) {
     queue_.emplace_back(data, len);
   }
   if (state_ == State::kNew) {
-    if (const SocketAddress* up = ctx_.waker.upstream()) {
+    if (const SocketAddress* up = ctx_.waker->upstream()) {
       if (connect(*up)) return;
     }
     hold();
@@ -40,7 +40,7 @@ void UdpSession::hold() {
   call.public_port = port_.mapping().public_port;
   call.client = client_.hostString();
   call.reason = "udp";
-  if (!ctx_.waker.hold(this, call)) {
+  if (!ctx_.waker->hold(this, call)) {
     ctx_.stats.refused_clients++;
     finish("too many held clients");
   }
@@ -75,7 +75,7 @@ bool UdpSession::connect(const SocketAddress& upstream) {
 
 void UdpSession::upstreamFailed() {
   upstream_.reset();  // closing also drops it from epoll
-  ctx_.waker.reportFailure();
+  ctx_.waker->reportFailure();
   state_ = State::kNew;
 }
 
@@ -123,7 +123,7 @@ void UdpSession::finish(const char* why) {
   if (state_ == State::kClosed) return;
   if (log::enabled(log::Level::kDebug)) log::debug() << "udp session " << client_.toString() << " ended: " << why;
   state_ = State::kClosed;
-  ctx_.waker.release(this);
+  ctx_.waker->release(this);
   upstream_.reset();  // closing also drops it from epoll
   ctx_.stats.udp_sessions--;
   port_.sessionClosed(this);

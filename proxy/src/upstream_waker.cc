@@ -15,8 +15,8 @@ constexpr int64_t kRewakeAfterMs = 60000;
 }  // namespace
 
 UpstreamWaker::UpstreamWaker(EventLoop& loop, Resolver& resolver, BackendClient& backend,
-                             const ProxyConfig& config, ProxyStats& stats)
-    : loop_(loop), resolver_(resolver), backend_(backend), config_(config), stats_(stats) {
+                             const ProxyConfig& config, ProxyStats& stats, UpstreamView& view)
+    : loop_(loop), resolver_(resolver), backend_(backend), config_(config), stats_(stats), view_(view) {
   // Probe a TCP port when there is one: a UDP probe can only see "not refused".
   for (const auto& p : config_.ports) {
     if (p.protocol == Protocol::kTcp) {
@@ -31,16 +31,21 @@ UpstreamWaker::UpstreamWaker(EventLoop& loop, Resolver& resolver, BackendClient&
   }
 }
 
+void UpstreamWaker::setState(State state) {
+  state_ = state;
+  view_.set(state == State::kUp, state == State::kWaking, address_);
+}
+
 void UpstreamWaker::checkWithoutWaking() {
   if (check_in_flight_) return;
-  state_ = State::kChecking;
+  setState(State::kChecking);
   startCheck();
 }
 
 void UpstreamWaker::reportFailure() {
   if (state_ == State::kUp) {
     log::info() << "upstream " << config_.upstream_host << " stopped accepting";
-    state_ = State::kDown;
+    setState(State::kDown);
   }
 }
 
@@ -56,7 +61,7 @@ bool UpstreamWaker::hold(WakeWaiter* waiter, const WakeCall& call) {
   wake_wanted_ = true;
   if (state_ == State::kChecking || check_in_flight_ || next_check_timer_.pending()) return true;
   // Up (a connect just failed), down or unknown: look before waking.
-  state_ = State::kChecking;
+  setState(State::kChecking);
   startCheck();
   return true;
 }
@@ -92,7 +97,7 @@ void UpstreamWaker::onCheckDone(bool ready) {
       log::info() << "upstream " << config_.upstream_host << " (" << address_.hostString()
                   << ") accepts; releasing " << waiters_.size() << " held client(s)";
     }
-    state_ = State::kUp;
+    setState(State::kUp);
     wake_wanted_ = false;
     wake_accepted_at_ms_ = -1;
     wake_backoff_ms_ = 0;
@@ -107,18 +112,18 @@ void UpstreamWaker::onCheckDone(bool ready) {
     return;
   }
   if (waiters_.empty()) {
-    state_ = State::kDown;
+    setState(State::kDown);
     return;
   }
   if (state_ != State::kWaking) {
     log::info() << "upstream " << config_.upstream_host << " is not accepting; holding "
                 << waiters_.size() << " client(s) and waking it";
   }
-  state_ = State::kWaking;
+  setState(State::kWaking);
   if (wake_wanted_) maybeSendWake();
   next_check_timer_.start(config_.probe_interval_ms, [this] {
     if (waiters_.empty()) {
-      state_ = State::kDown;
+      setState(State::kDown);
       return;
     }
     startCheck();
@@ -190,7 +195,7 @@ void UpstreamWaker::failAll(WakeFailure why) {
   stats_.held_clients = 0;
   hold_timer_.cancel();
   next_check_timer_.cancel();
-  state_ = State::kDown;
+  setState(State::kDown);
   wake_wanted_ = false;
   for (WakeWaiter* w : failed) w->held_ = false;
   for (WakeWaiter* w : failed) w->onWakeFailed(why);

@@ -4,7 +4,7 @@
 // flight, not repeated while an accepted wake is fresh, retried with
 // exponential backoff when the backend cannot be reached.
 // Does not own the waiters; a waiter calls release() before it goes away.
-// Single-threaded (loop thread).
+// Runs on the control loop only; other loops read its UpstreamView.
 #pragma once
 
 #include <list>
@@ -16,6 +16,7 @@
 #include "proxy_stats.h"
 #include "resolver.h"
 #include "upstream_probe.h"
+#include "upstream_view.h"
 #include "webhook_request.h"
 
 namespace gsp::proxy {
@@ -42,8 +43,9 @@ class UpstreamWaker {
  public:
   enum class State { kUnknown, kUp, kDown, kChecking, kWaking };
 
+  // Publishes every change of state to `view` for the other loops.
   UpstreamWaker(EventLoop& loop, Resolver& resolver, BackendClient& backend, const ProxyConfig& config,
-                ProxyStats& stats);
+                ProxyStats& stats, UpstreamView& view);
 
   State state() const { return state_; }
   bool upstreamUp() const { return state_ == State::kUp; }
@@ -63,6 +65,7 @@ class UpstreamWaker {
   size_t heldCount() const { return waiters_.size(); }
 
  private:
+  void setState(State state);
   void startCheck();
   void onCheckDone(bool ready);
   void maybeSendWake();
@@ -76,6 +79,7 @@ class UpstreamWaker {
   BackendClient& backend_;
   const ProxyConfig& config_;
   ProxyStats& stats_;
+  UpstreamView& view_;
   Protocol probe_protocol_ = Protocol::kTcp;
   uint16_t probe_port_ = 0;
 

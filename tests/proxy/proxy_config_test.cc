@@ -212,6 +212,8 @@ class ProxyConfigTest : public CppUnit::TestFixture {
         {"--udp-max-datagram=70000", "--udp-max-datagram"},
         {"--max-clients=0", "--max-clients"},
         {"--relay=sendfile", "--relay"},
+        {"--workers=0", "--workers"},
+        {"--workers=65", "--workers"},
         {"--log-level=loud", "--log-level"},
         {"--server-id=4 2", "--server-id"},
         {"--wake-url=https://x/y", "--wake-url"},
@@ -233,7 +235,7 @@ class ProxyConfigTest : public CppUnit::TestFixture {
     for (std::string name : {"--port", "--upstream-host", "--wake-url", "--activity-url", "--server-id",
                              "--secret-file", "--hold-timeout", "--connect-timeout", "--udp-idle-timeout",
                              "--max-held-clients", "--hold-buffer-bytes", "--udp-hold-datagrams",
-                             "--max-clients", "--activity-interval", "--minecraft", "GSP_PROXY_SECRET"}) {
+                             "--max-clients", "--activity-interval", "--minecraft", "--workers", "GSP_PROXY_SECRET"}) {
       CPPUNIT_ASSERT_MESSAGE(name, l.message.find(name) != std::string::npos);
     }
   }

@@ -322,9 +322,14 @@ TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
     if (n > 0) {
       *d.counter += n;
       ctx_.noteTraffic();
-      // A short read drained the socket; new data raises a new edge.
-      // (Not when the peer's FIN came with the data: the EOF must still be read.)
-      if (static_cast<size_t>(n) < size && !d.peer_closed) d.readable = false;
+      // A short read drained the socket; new data raises a new edge (but when
+      // the peer's FIN came with the data, the EOF must still be read). A full
+      // one means bulk traffic.
+      if (static_cast<size_t>(n) < size) {
+        if (!d.peer_closed) d.readable = false;
+      } else {
+        d.bulk = true;
+      }
       ssize_t w = send(d.to, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
       if (w < 0) {
         if (errno != EAGAIN) return Pump::kError;
@@ -335,8 +340,7 @@ TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
         return Pump::kOk;
       }
       if (!d.readable) return Pump::kOk;
-      d.bulk = true;
-      if (ctx_.config.relay_mode == RelayMode::kSplice) return Pump::kOk;  // pump() switches
+      if (d.bulk && ctx_.config.relay_mode == RelayMode::kSplice) return Pump::kOk;  // pump() switches
       continue;
     }
     Pump result;

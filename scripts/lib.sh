@@ -9,7 +9,7 @@ GSP_BUILD=$GSP_ROOT/build
 GSP_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libctemplate-dev libmysqlcppconn-dev libcurl4-openssl-dev libssl-dev
   libboost-program-options-dev libcppunit-dev nlohmann-json3-dev
-  mariadb-server mariadb-client nginx curl ca-certificates systemd
+  mariadb-server mariadb-client nginx curl ca-certificates systemd iproute2
   chromium nodejs npm wrk docker.io busybox-static netcat-openbsd"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -52,11 +52,13 @@ build_platform() {
 }
 
 # A TCP port nothing listens on, from the kernel.
+# Below the kernel's ephemeral range (32768+), so no outgoing connection holds
+# it, and not used by any socket right now.
 free_port() {
   local port
   while true; do
-    port=$((20000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    port=$((20000 + RANDOM % 10000))
+    [ -z "$(ss -Htan "sport = :$port")" ] && [ -z "$(ss -Htun "sport = :$port")" ] && { echo "$port"; return; }
   done
 }
 
@@ -130,6 +132,8 @@ public-host = 127.0.0.1
 publish-address = 127.0.0.1
 webhook-socket = $state/webhook/webhook.sock
 object-prefix = ${GSP_OBJECT_PREFIX:-gsplocal}
+port-min = ${GSP_PORT_MIN:-30000}
+port-max = ${GSP_PORT_MAX:-30999}
 [admin]
 sql-dir = $GSP_ROOT/sql
 INI

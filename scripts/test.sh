@@ -60,6 +60,8 @@ start_dockerd "$STATE"
 # One object prefix for every test run, cleaned first: a killed run leaves
 # containers behind, and server ids start again at 1 in each new database.
 export GSP_OBJECT_PREFIX=gsptest
+# Game ports of their own, apart from a local run's (30000-30999) on the same host.
+export GSP_PORT_MIN=31000 GSP_PORT_MAX=31999
 remove_docker_objects "$GSP_OBJECT_PREFIX"
 build_images
 

@@ -79,3 +79,25 @@ document.addEventListener("click", function (event) {
   pollStatus();
   pollLogs();
 })();
+
+// The dashboard: state badges follow the servers as they wake and sleep.
+(function () {
+  var badges = document.querySelectorAll("[data-live-state]");
+  if (!badges.length) return;
+  function poll() {
+    fetch("/dashboard/states", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        data.servers.forEach(function (s) {
+          var badge = document.querySelector('[data-live-state="' + s.id + '"]');
+          if (!badge || badge.textContent === s.state) return;
+          badge.textContent = s.state;
+          badge.className = "state state-" + s.state.toLowerCase();
+        });
+      })
+      .catch(function () {})
+      .then(function () { setTimeout(poll, 3000); });
+  }
+  setTimeout(poll, 3000);
+})();

@@ -24,7 +24,7 @@
   <tr>
     <td><a href="/servers/{{ID}}" class="strong">{{NAME}}</a></td>
     <td>{{GAME}}</td>
-    <td><span class="state state-{{STATE_CLASS}}">{{STATE}}</span></td>
+    <td><span class="state state-{{STATE_CLASS}}" data-live-state="{{ID}}">{{STATE}}</span></td>
     <td>{{#HAS_ADDRESS}}<code class="address">{{ADDRESS}}</code> <button type="button" class="button button-small copy" data-copy="{{ADDRESS}}">Copy</button><div class="hint">{{PORTS}}</div>{{/HAS_ADDRESS}}{{#NO_ADDRESS}}<span class="muted">not assigned</span>{{/NO_ADDRESS}}</td>
     <td class="num">{{PRICE}}/h</td>
   </tr>

@@ -16,6 +16,7 @@ std::vector<RouteSpec> routeTable() {
       {"GET", "/auth/logout", Access::kPublic, logout},
 
       {"GET", "/dashboard", Access::kUser, dashboard},
+      {"GET", "/dashboard/states", Access::kUser, dashboardStates},
 
       {"GET", "/servers/create", Access::kUser, showCreateServer},
       {"POST", "/servers/create", Access::kUser, createServer},

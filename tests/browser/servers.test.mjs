@@ -25,7 +25,9 @@ function echo(port, text, timeoutMs) {
 }
 
 test("create a server from the form; its page turns RUNNING after a player connects", async () => {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  // One context, two tabs sharing the session: the server page and the dashboard.
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
   await signIn(page, `creator-${Date.now()}@example.com`, "/servers/create");
   await page.getByText("Demo Game", { exact: true }).click();
   await page.getByLabel("Server name").fill("Browser world");
@@ -37,6 +39,12 @@ test("create a server from the form; its page turns RUNNING after a player conne
   const port = Number(address.split(":").pop());
   assert.ok(port > 0, `no port in "${address}"`);
 
+  // A second tab on the dashboard watches the same server without reloading.
+  const dashboard = await context.newPage();
+  await dashboard.goto(`${base}/dashboard`);
+  const badge = dashboard.locator(".state", { hasText: /^(SLEEPING|STARTING|RUNNING)$/ }).last();
+  assert.equal((await badge.textContent()).trim(), "SLEEPING");
+
   assert.equal(await echo(port, "hello from the browser test\n", 60000), "hello from the browser test\n");
   await page.waitForFunction(() => document.getElementById("server-state")?.textContent.trim() === "RUNNING",
                              null, { timeout: 60000 });
@@ -44,5 +52,15 @@ test("create a server from the form; its page turns RUNNING after a player conne
   await page.getByRole("button", { name: "Put to sleep" }).waitFor({ timeout: 15000 });
   assert.match(await page.textContent(".timeline"), /woken by a player/);
   await page.screenshot({ path: `${shots}/screenshot-server-running.png`, fullPage: true });
-  await page.close();
+  await dashboard.waitForFunction(() => [...document.querySelectorAll("[data-live-state]")].some((b) => b.textContent === "RUNNING"),
+                                  null, { timeout: 15000 });
+
+  // Put it to sleep from its page; the dashboard follows.
+  await page.getByRole("button", { name: "Put to sleep" }).click();
+  await page.waitForFunction(() => document.getElementById("server-state")?.textContent.trim() === "SLEEPING",
+                             null, { timeout: 60000 });
+  await dashboard.waitForFunction(() => [...document.querySelectorAll("[data-live-state]")].every((b) => b.textContent === "SLEEPING"),
+                                  null, { timeout: 15000 });
+  await dashboard.screenshot({ path: `${shots}/screenshot-dashboard-servers.png`, fullPage: true });
+  await context.close();
 });

@@ -1,4 +1,6 @@
 // The dashboard: the signed-in user's servers.
+#include <nlohmann/json.hpp>
+
 #include "db/server_repository.h"
 #include "web/handlers/handlers.h"
 
@@ -36,6 +38,14 @@ Response dashboard(Context& ctx) {
     if (s.state == "RUNNING" || s.state == "STARTING") page.hourly_cost_cents += s.price_cents_per_hour;
   }
   return Response::html(200, ctx.views.dashboard(ctx.layout("Dashboard", "dashboard"), page));
+}
+
+// For the dashboard's live badges: {"servers":[{"id":1,"state":"RUNNING"}, ...]}.
+Response dashboardStates(Context& ctx) {
+  nlohmann::json servers = nlohmann::json::array();
+  for (const db::ServerSummary& s : db::ServerRepository(ctx.db).listForUser(ctx.user->id))
+    servers.push_back({{"id", s.id}, {"state", s.state}});
+  return Response::json(200, nlohmann::json({{"servers", servers}}).dump());
 }
 
 }  // namespace gsp::web::handlers

@@ -16,6 +16,7 @@ Response logout(Context& ctx);
 
 // dashboard_handlers.cc
 Response dashboard(Context& ctx);
+Response dashboardStates(Context& ctx);
 
 // billing_handlers.cc
 Response billing(Context& ctx);

@@ -21,8 +21,6 @@ Status UdpPort::bind(const std::string& address) {
   // Level-triggered, a bounded number of batches per wakeup: a flood on one
   // socket cannot starve the replies waiting on the sessions' sockets.
   ctx_.loop.add(fd_.get(), EPOLLIN, this);
-  int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
-  sweep_timer_.start(every, [this] { sweepIdle(); });
   return Status::ok();
 }
 
@@ -71,6 +69,7 @@ void UdpPort::onIo(uint32_t) {
           continue;
         }
         it = sessions_.emplace(key, std::make_unique<UdpSession>(ctx_, *this, from, key)).first;
+        armSweep();
       }
       UdpSession* s = it->second.get();
       size_t len = batch_.length(i);
@@ -117,6 +116,12 @@ void UdpPort::sweepIdle() {
     if (s->lastActivityMs() <= cutoff) idle.push_back(s.get());
   }
   for (UdpSession* s : idle) s->finish("idle");
+  armSweep();
+}
+
+void UdpPort::armSweep() {
+  // Only while there are sessions: an idle proxy has no timer to wake it.
+  if (sweep_timer_.pending() || sessions_.empty()) return;
   int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
   sweep_timer_.start(every, [this] { sweepIdle(); });
 }

@@ -37,6 +37,7 @@ class UdpPort : public IoHandler {
 
  private:
   void sweepIdle();
+  void armSweep();
 
   ProxyContext& ctx_;
   PortMapping mapping_;

@@ -227,6 +227,15 @@ class ProxyConfigTest : public CppUnit::TestFixture {
     }
     ProxyConfigLoad l = load({"--port=udp:7000", "--server-id=1", "--wake-url=http://h/w", "--minecraft"});
     CPPUNIT_ASSERT_MESSAGE(l.message, l.message.find("--minecraft") != std::string::npos);
+    // An upstream that is the proxy's own port would connect to itself without end.
+    for (std::vector<std::string> args : {
+             std::vector<std::string>{"--upstream-host=127.0.0.1"},
+             std::vector<std::string>{"--upstream-host=10.0.0.5", "--listen-address=10.0.0.5"}}) {
+      l = load(with(args));
+      CPPUNIT_ASSERT_MESSAGE(l.message, l.message.find("proxy itself") != std::string::npos);
+    }
+    l = load({"--port=tcp:7000=7001", "--server-id=1", "--wake-url=http://h/w", "--upstream-host=127.0.0.1"});
+    CPPUNIT_ASSERT_MESSAGE(l.message, l.outcome == ProxyConfigLoad::Outcome::kRun);
   }
 
   void helpListsEveryOption() {

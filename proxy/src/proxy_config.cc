@@ -149,7 +149,8 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
       ("max-held-clients", po::value(&c.max_held_clients)->default_value(c.max_held_clients),
        "TCP clients and UDP sessions held at once while the game wakes; more are refused")
       ("hold-buffer-bytes", po::value(&c.hold_buffer_bytes)->default_value(c.hold_buffer_bytes),
-       "bytes kept per held TCP client; past this the proxy stops reading it")
+       "bytes kept per held client: a TCP client is not read further, a UDP client's further "
+       "datagrams are dropped")
       ("udp-hold-datagrams", po::value(&c.udp_hold_datagrams)->default_value(c.udp_hold_datagrams),
        "datagrams buffered per UDP client while the game wakes; more are dropped and counted")
       ("max-clients", po::value(&c.max_clients)->default_value(c.max_clients),

@@ -20,10 +20,12 @@ UdpSession::~UdpSession() {
 void UdpSession::fromClientHeld(const char* data, size_t len) {
   last_activity_ms_ = ctx_.loop.nowMs();
   if (state_ == State::kClosed) return;
-  if (static_cast<int>(queue_.size()) >= ctx_.config.udp_hold_datagrams) {
+  if (static_cast<int>(queue_.size()) >= ctx_.config.udp_hold_datagrams ||
+      queued_bytes_ + static_cast<int64_t>(len) > ctx_.config.hold_buffer_bytes) {
     ctx_.stats.dropped_datagrams++;
   } else {
     queue_.emplace_back(data, len);
+    queued_bytes_ += static_cast<int64_t>(len);
   }
   if (state_ == State::kNew) {
     if (const SocketAddress* up = ctx_.waker->upstream()) {
@@ -68,6 +70,7 @@ bool UdpSession::connect(const SocketAddress& upstream) {
       }
       ctx_.stats.dropped_datagrams++;
     }
+    queued_bytes_ -= static_cast<int64_t>(d.size());
     queue_.pop_front();
   }
   return true;
@@ -116,6 +119,7 @@ void UdpSession::onWakeFailed(WakeFailure why) {
   if (state_ != State::kHeld) return;
   ctx_.stats.dropped_datagrams += static_cast<int64_t>(queue_.size());
   queue_.clear();
+  queued_bytes_ = 0;
   finish(why == WakeFailure::kHoldTimeout ? "hold timed out" : "wake refused");
 }
 

@@ -1,7 +1,8 @@
 // UdpSession: the traffic of one client address on one public UDP port. Game
 // up: datagrams go out on the session's connected upstream socket and replies
 // come back through the public port. Game down: datagrams are buffered (at
-// most --udp-hold-datagrams, the rest dropped and counted) while the waker
+// most --udp-hold-datagrams and --hold-buffer-bytes, the rest dropped and
+// counted) while the waker
 // wakes the game, then replayed in order. Owned by its UdpPort; loop thread only.
 #pragma once
 
@@ -52,7 +53,8 @@ class UdpSession : public WakeWaiter, public IoHandler {
   std::string key_;
   State state_ = State::kNew;
   UniqueFd upstream_;
-  std::deque<std::string> queue_;
+  std::deque<std::string> queue_;  // held datagrams, oldest first
+  int64_t queued_bytes_ = 0;
   int64_t last_activity_ms_ = 0;
 };
 

@@ -23,6 +23,7 @@ class ProxyUdpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(samePortRelaysTcpAndUdp);
   CPPUNIT_TEST(udpOnlyGameIsProbedAndWoken);
   CPPUNIT_TEST(idleSessionsExpireAndDropsAreCounted);
+  CPPUNIT_TEST(heldDatagramsAreBoundedByCountAndBytes);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -111,6 +112,28 @@ class ProxyUdpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t(1), r.number("dropped_datagrams"));
     CPPUNIT_ASSERT_EQUAL(int64_t(1005), r.number("bytes_from_clients"));
     CPPUNIT_ASSERT_EQUAL(int64_t(1005), r.number("bytes_to_clients"));
+  }
+
+  void heldDatagramsAreBoundedByCountAndBytes() {
+    struct Case { size_t size; size_t delivered; } cases[] = {{300, 5}, {500, 4}};  // 5 datagrams, 2000 bytes
+    for (const auto& c : cases) {
+      ProxyHarness h;
+      CPPUNIT_ASSERT(h.startProxy({"--udp-hold-datagrams=5", "--hold-buffer-bytes=2000"}));
+      UniqueFd u = udpSocket();
+      for (int i = 0; i < 10; ++i) {
+        std::string d(c.size, static_cast<char>('a' + i));
+        CPPUNIT_ASSERT(udpSend(u.get(), h.publicPort(), d));
+      }
+      CPPUNIT_ASSERT(h.hooks().waitForCalls("/wake", 1, 3000));
+      CPPUNIT_ASSERT(h.startGame());
+      size_t got_count = 0;
+      std::string got;
+      while (udpRecv(u.get(), &got, 1500)) {
+        CPPUNIT_ASSERT_EQUAL(std::string(c.size, static_cast<char>('a' + got_count)), got);  // the first ones, in order
+        ++got_count;
+      }
+      CPPUNIT_ASSERT_EQUAL(c.delivered, got_count);
+    }
   }
 };
 

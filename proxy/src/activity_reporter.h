@@ -20,6 +20,8 @@ class ActivityReporter {
   void start();
   // After any client leaves: reports once the proxy has no client left.
   void onClientGone();
+  // Reports now (queued behind a report in flight), e.g. "upstream-up".
+  void reportNow(const std::string& reason) { send(reason); }
 
   int64_t reportsAccepted() const { return accepted_; }
 

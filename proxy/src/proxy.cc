@@ -21,6 +21,8 @@ Proxy::Proxy(EventLoop& loop, const ProxyConfig& config)
       ctx_{loop, config, stats_, view_, &waker_, ScratchBuffer(scratchSize(config)), nullptr, nullptr, nullptr},
       activity_(ctx_, backend_) {
   ctx_.on_client_gone = [this] { activity_.onClientGone(); };
+  // The backend marks a waking server RUNNING when it hears the game accepts.
+  waker_.setOnUp([this] { activity_.reportNow("upstream-up"); });
 }
 
 Proxy::~Proxy() {

@@ -93,11 +93,13 @@ void UpstreamWaker::startCheck() {
 void UpstreamWaker::onCheckDone(bool ready) {
   check_in_flight_ = false;
   if (ready) {
-    if (state_ != State::kUp) {
+    const bool came_up = state_ != State::kUp;
+    if (came_up) {
       log::info() << "upstream " << config_.upstream_host << " (" << address_.hostString()
                   << ") accepts; releasing " << waiters_.size() << " held client(s)";
     }
     setState(State::kUp);
+    if (came_up && on_up_) on_up_();
     wake_wanted_ = false;
     wake_accepted_at_ms_ = -1;
     wake_backoff_ms_ = 0;

@@ -7,6 +7,7 @@
 // Runs on the control loop only; other loops read its UpstreamView.
 #pragma once
 
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -63,6 +64,9 @@ class UpstreamWaker {
   // Forgets `waiter` (it closed). Safe to call when not held.
   void release(WakeWaiter* waiter);
   size_t heldCount() const { return waiters_.size(); }
+  // Called each time the game starts accepting after it did not (or was not
+  // known to): the backend learns at once that the server is ready.
+  void setOnUp(std::function<void()> on_up) { on_up_ = std::move(on_up); }
 
  private:
   void setState(State state);
@@ -90,6 +94,7 @@ class UpstreamWaker {
   bool check_in_flight_ = false;
   LoopTimer next_check_timer_{loop_};
 
+  std::function<void()> on_up_;
   std::list<WakeWaiter*> waiters_;
   LoopTimer hold_timer_{loop_};
   WakeCall first_call_;                  // who started this waking period

@@ -9,6 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 
 ROUNDS=${1:-5}
+export GSP_PORT_MIN=32000 GSP_PORT_MAX=32999  # apart from a local run and the tests
 STATE=$GSP_ROOT/var/bench-wake
 install_packages
 build_platform

@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
       loop.stop();
     });
     Proxy proxy(loop, config);
+    // Before start(): the worker threads inherit the blocked signal.
+    SignalWatcher game_stopped(loop, {SIGUSR2}, [&proxy](int) {
+      log::info() << "SIGUSR2: the game was stopped";
+      proxy.upstreamStopped();
+    });
     Status s = proxy.start();
     if (!s.isOk()) {
       log::error() << s.message();

@@ -30,6 +30,10 @@ class Proxy {
 
   const ProxyStats& stats() const { return stats_; }
 
+  // The backend stopped the game (SIGUSR2): forget that it accepts, so the
+  // next client wakes it at once instead of first waiting out a connect timeout.
+  void upstreamStopped() { waker_.reportFailure(); }
+
  private:
   // A client a worker handed over: held here, on the control loop.
   void adopt(TcpHandOff handoff);

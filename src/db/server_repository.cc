@@ -3,6 +3,7 @@
 #include <cppconn/exception.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <tuple>
 
@@ -62,17 +63,24 @@ Status ServerRepository::allocatePorts(int64_t server_id, const NewServer& serve
                 .arg(server.port_min).arg(server.port_max).rows();
   std::set<int> used;
   while (rs->next()) used.insert(rs->getInt(1));
+  std::vector<int> bases;
   for (int base = server.port_min; base + span <= server.port_max; ++base) {
     bool free = true;
     for (const GamePort& p : server.ports) free = free && !used.count(base + p.internal_port - lowest);
-    if (!free) continue;
-    for (const GamePort& p : server.ports) {
-      db_.sql("INSERT INTO server_ports (server_id, protocol, internal_port, public_port) VALUES (?, ?, ?, ?)")
-          .arg(server_id).arg(p.protocol).arg(p.internal_port).arg(base + p.internal_port - lowest).update();
-    }
-    return Status::ok();
+    if (free) bases.push_back(base);
   }
-  return Status::unavailable("There are no free public ports left on this host. Please contact support.");
+  if (bases.empty()) return Status::unavailable("There are no free public ports left on this host. Please contact support.");
+  // A random free block: a retry after a port that something outside the
+  // platform holds lands elsewhere, and concurrent creations rarely collide.
+  std::uniform_int_distribution<size_t> pick(0, bases.size() - 1);
+  std::random_device seed;
+  std::mt19937 random(seed());
+  int base = bases[pick(random)];
+  for (const GamePort& p : server.ports) {
+    db_.sql("INSERT INTO server_ports (server_id, protocol, internal_port, public_port) VALUES (?, ?, ?, ?)")
+        .arg(server_id).arg(p.protocol).arg(p.internal_port).arg(base + p.internal_port - lowest).update();
+  }
+  return Status::ok();
 }
 
 Result<int64_t> ServerRepository::create(const NewServer& server) {

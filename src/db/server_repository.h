@@ -75,7 +75,8 @@ class ServerRepository {
   std::vector<ServerSummary> listForUser(int64_t user_id);
 
   // Writes the server (CREATING), one public port per game port and the first
-  // event, in one transaction. Ports keep the game's spacing (Valheim's
+  // event, in one transaction. The ports are a random free block of the range
+  // and keep the game's spacing (Valheim's
   // 2456-2457 become P and P+1) and a TCP and a UDP port with the same number
   // share one public number. Errors: kConflict (name taken), kUnavailable (no free ports).
   Result<int64_t> create(const NewServer& server);

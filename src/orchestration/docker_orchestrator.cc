@@ -171,7 +171,15 @@ Status DockerOrchestrator::provision(int64_t server_id) {
   docker::DockerResult<docker::CreatedContainer> proxy_container = docker_->createContainer(proxy);
   if (!proxy_container.isOk()) return fail(explain("be created", proxy_container.error()));
   docker::DockerStatus started = docker_->startContainer(proxy_container->id);
-  if (!started.isOk()) return fail(explain("start its proxy", started.error()));
+  if (!started.isOk()) {
+    Status failed = fail(explain("start its proxy", started.error()));
+    // Something outside the platform holds one of the ports: worth another try elsewhere.
+    const std::string& engine = started.error().engineMessage();
+    if (engine.find("port is already allocated") != std::string::npos ||
+        engine.find("address already in use") != std::string::npos)
+      return Status::conflict(failed.message());
+    return failed;
+  }
 
   servers.setDockerObjects(server_id, net.name, volume.name, proxy_container->id, game_container->id);
   if (!servers.transition(server_id, ServerState::kCreating, ServerState::kSleeping,
@@ -216,6 +224,9 @@ Status DockerOrchestrator::hibernate(int64_t server_id, const std::string& cause
     return Status::unavailable(message);
   }
   servers.transition(server_id, ServerState::kStopping, ServerState::kSleeping, "the game stopped; its world is saved");
+  // Tell the proxy, so the next player wakes the game at once (proxy/README.md, signals).
+  docker::DockerStatus told = docker_->killContainer(s->proxy_container_id, "SIGUSR2");
+  if (!told.isOk()) log::warn() << "server " << server_id << ": could not tell the proxy: " << told.message();
   return Status::ok();
 }
 

@@ -37,7 +37,8 @@ class ServerOperations {
 
   // Makes the network, volume and both containers of a CREATING server and
   // starts its proxy -> SLEEPING. On failure removes whatever was made, marks
-  // the server deleted (which frees its ports) and says why.
+  // the server deleted (which frees its ports) and says why; kConflict when a
+  // public port turned out to be taken outside the platform (try again).
   virtual Status provision(int64_t server_id) = 0;
   // SLEEPING/ERROR -> STARTING: starts the game container. `cause` goes to the event log.
   virtual Status wake(int64_t server_id, const std::string& cause) = 0;

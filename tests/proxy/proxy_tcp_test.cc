@@ -54,6 +54,7 @@ class ProxyTcpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(activityReportsAreSignedAndCountBytes);
   CPPUNIT_TEST(garbageOnEveryPortNeverCrashesIt);
   CPPUNIT_TEST(badConfigurationStopsWithAClearMessage);
+  CPPUNIT_TEST(gameStoppedSignalMakesTheNextClientWake);
   CPPUNIT_TEST(sigtermStopsItWithExitCodeZero);
   CPPUNIT_TEST_SUITE_END();
 
@@ -340,6 +341,28 @@ class ProxyTcpTest : public CppUnit::TestFixture {
     status = q.stop(0, 3000);
     CPPUNIT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
     CPPUNIT_ASSERT_MESSAGE(q.log(), q.log().find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  }
+
+  // The platform sends SIGUSR2 after it stops the game: the proxy stays up and
+  // the next client wakes the game instead of being relayed to nothing.
+  void gameStoppedSignalMakesTheNextClientWake() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy());
+    {
+      UniqueFd c = connectTcp(h.publicPort());
+      CPPUNIT_ASSERT(echoes(c.get(), "awake"));
+    }
+    h.stopGame(SIGTERM);
+    h.proxy().signal(SIGUSR2);
+    UniqueFd d = connectTcp(h.publicPort());
+    CPPUNIT_ASSERT(sendAll(d.get(), "wake up"));
+    CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), h.hooks().waitForCalls("/wake", 1, 3000));
+    CPPUNIT_ASSERT(h.proxyLog().find("SIGUSR2: the game was stopped") != std::string::npos);
+    CPPUNIT_ASSERT(h.startGame());
+    std::string got;
+    CPPUNIT_ASSERT(recvExact(d.get(), 7, &got, 5000));
+    CPPUNIT_ASSERT_EQUAL(std::string("wake up"), got);
   }
 
   void sigtermStopsItWithExitCodeZero() {

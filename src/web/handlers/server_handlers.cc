@@ -66,6 +66,18 @@ Response dockerUnavailable(Context& ctx, const std::string& location, const Stat
   return ctx.redirectWithFlash(location, "error", status.message());
 }
 
+Result<int64_t> createOnce(Context& ctx, const db::GameImage& game, const std::string& name) {
+  db::NewServer server;
+  server.user_id = ctx.user->id;
+  server.game_image_id = game.id;
+  server.name = name;
+  server.webhook_secret = crypto::toHex(crypto::randomBytes(32));
+  server.ports = game.ports;
+  server.port_min = ctx.config.servers_port_min;
+  server.port_max = ctx.config.servers_port_max;
+  return db::ServerRepository(ctx.db).create(server);
+}
+
 }  // namespace
 
 Response showCreateServer(Context& ctx) {
@@ -93,22 +105,22 @@ Response createServer(Context& ctx) {
                         "You need at least " + money::format(game->price_cents_per_hour) + " for one hour of " +
                             game->friendly_name + ". Add funds on the billing page first.");
 
-  db::NewServer server;
-  server.user_id = ctx.user->id;
-  server.game_image_id = game->id;
-  server.name = name;
-  server.webhook_secret = crypto::toHex(crypto::randomBytes(32));
-  server.ports = game->ports;
-  server.port_min = ctx.config.servers_port_min;
-  server.port_max = ctx.config.servers_port_max;
-  Result<int64_t> id = db::ServerRepository(ctx.db).create(server);
-  if (!id.isOk()) return renderCreate(ctx, id.status().code() == Status::Code::kConflict ? 409 : 503, game_id, name,
-                                      id.status().message());
-  Status made = ctx.servers->provision(id.value());
-  if (!made.isOk()) return renderCreate(ctx, 503, game_id, name, made.message());
-  return ctx.redirectWithFlash("/servers/" + std::to_string(id.value()), "success",
-                               "Your server is ready and asleep. Share its address: it wakes when someone connects.");
+  // A public port may turn out to be taken by something outside the platform:
+  // then the server is made again on other ports, a few times at most.
+  Status made;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    Result<int64_t> id = createOnce(ctx, *game, name);
+    if (!id.isOk()) return renderCreate(ctx, id.status().code() == Status::Code::kConflict ? 409 : 503, game_id, name,
+                                        id.status().message());
+    made = ctx.servers->provision(id.value());
+    if (made.isOk())
+      return ctx.redirectWithFlash("/servers/" + std::to_string(id.value()), "success",
+                                   "Your server is ready and asleep. Share its address: it wakes when someone connects.");
+    if (made.code() != Status::Code::kConflict) break;
+  }
+  return renderCreate(ctx, 503, game_id, name, made.message());
 }
+
 
 Response showServer(Context& ctx) {
   std::optional<db::ServerRecord> s = loadServer(ctx);

@@ -49,7 +49,7 @@ GAME=$GSP_OBJECT_PREFIX-$ID-game
 ms() { echo $(( ($1 - $2) / 1000000 )); }  # nanoseconds -> milliseconds between two instants
 ns_of() { date -d "$1" +%s%N; }             # RFC 3339 -> nanoseconds
 
-printf '\nDemo Game server %s on 127.0.0.1:%s, %s rounds (ms after the first byte)\n' "$ID" "$PUBLIC" "$ROUNDS"
+printf '\nDemo Game server %s on 127.0.0.1:%s, %s rounds (ms after the client connects and sends one byte)\n' "$ID" "$PUBLIC" "$ROUNDS"
 printf '%-6s %12s %14s %14s %14s %12s\n' round "wake call" "engine start" "game accepts" "echo back" "RUNNING"
 totals=()
 for round in $(seq 1 "$ROUNDS"); do
@@ -59,8 +59,9 @@ for round in $(seq 1 "$ROUNDS"); do
     curl -sf -o /dev/null -b "$JAR" -c "$JAR" --data "csrf_token=$token" "$URL/servers/$ID/hibernate"
   fi
   sleep 1
-  exec 3<>"/dev/tcp/127.0.0.1/$PUBLIC"
+  # t0: the client's first packet (for TCP the proxy wakes the game on the connection itself).
   t0=$(date +%s%N)
+  exec 3<>"/dev/tcp/127.0.0.1/$PUBLIC"
   printf 'x' >&3
   IFS= read -r -n 1 -t 60 reply <&3 || die "no echo within 60 s"
   t_echo=$(date +%s%N)

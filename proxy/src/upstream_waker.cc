@@ -80,8 +80,10 @@ void UpstreamWaker::startCheck() {
     address_ = resolved;
     SocketAddress target = resolved;
     target.setPort(probe_port_);
-    int64_t window = std::max<int64_t>(config_.probe_interval_ms, 100);
-    if (probe_protocol_ == Protocol::kTcp) window = std::min(config_.connect_timeout_ms, window * 4);
+    // One probe interval per attempt, for TCP too: a SYN sent while the game's
+    // container is still joining its network is lost, and the kernel would only
+    // retry it after a second; a fresh connect a moment later gets through.
+    int64_t window = std::min(config_.connect_timeout_ms, std::max<int64_t>(config_.probe_interval_ms, 100));
     probe_ = std::make_unique<UpstreamProbe>(loop_, probe_protocol_, target, window, [this](bool ready) {
       UpstreamProbe* done = probe_.release();
       loop_.defer([done] { delete done; });

@@ -157,7 +157,9 @@ Status DockerOrchestrator::provision(int64_t server_id) {
                std::string("GSP_PROXY_ACTIVITY_URL=unix:") + socket + ":/api/webhook/activity",
                "GSP_PROXY_SERVER_ID=" + std::to_string(server_id),
                "GSP_PROXY_SECRET=" + s->webhook_secret,
-               "GSP_PROXY_ACTIVITY_INTERVAL=30s"};
+               "GSP_PROXY_ACTIVITY_INTERVAL=30s",
+               // Probing only happens while a game wakes: often, so players wait less.
+               "GSP_PROXY_PROBE_INTERVAL=100ms"};
   if (game->minecraft_aware) proxy.env.push_back("GSP_PROXY_MINECRAFT=true");
   proxy.mounts.push_back({docker::Mount::Type::kBind, dirOf(config_.servers_webhook_socket), kProxyWebhookDir, false});
   for (const db::ServerPort& p : s->ports) {

@@ -9,7 +9,7 @@ GSP_BUILD=$GSP_ROOT/build
 GSP_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libctemplate-dev libmysqlcppconn-dev libcurl4-openssl-dev libssl-dev
   libboost-program-options-dev libcppunit-dev nlohmann-json3-dev
-  mariadb-server mariadb-client nginx curl ca-certificates systemd iproute2
+  mariadb-server mariadb-client nginx curl ca-certificates systemd iproute2 git
   chromium nodejs npm wrk docker.io busybox-static netcat-openbsd"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

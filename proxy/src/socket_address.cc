@@ -122,10 +122,6 @@ Result<UniqueFd> bindUdp(const SocketAddress& addr) {
 Result<UniqueFd> startConnect(const SocketAddress& addr, int type) {
   UniqueFd fd(socket(addr.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return Status::unavailable("socket: " + errnoText(errno));
-  if (type == SOCK_STREAM && addr.family() != AF_UNIX) {
-    int one = 1;
-    setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  }
   if (connect(fd.get(), addr.get(), addr.length) != 0 && errno != EINPROGRESS)
     return Status::unavailable("connect " + addr.toString() + ": " + errnoText(errno));
   return fd;

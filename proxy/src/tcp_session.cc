@@ -1,6 +1,8 @@
 #include "tcp_session.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -275,8 +277,23 @@ void TcpSession::startRelay(bool upstream_readable) {
   checkDone();
 }
 
+void TcpSession::beforeWrite(const Direction& d) {
+  // Game traffic is small messages, so Nagle must be off towards the game.
+  // Nagle never holds the first segment (nothing is in flight yet), so the
+  // setsockopt - one more syscall, on a machine where each costs about a
+  // microsecond - waits for the second write: short-lived connections
+  // (server-list pings, port scanners) never pay for it. Clients inherit
+  // TCP_NODELAY from the listener.
+  if (&d != &up_ || upstream_writes_ < 0) return;
+  if (upstream_writes_++ == 0) return;
+  int one = 1;
+  setsockopt(upstream_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  upstream_writes_ = -1;
+}
+
 bool TcpSession::flushPending(Direction& d, bool* blocked) {
   while (d.pending_off < d.pending.size()) {
+    beforeWrite(d);
     ssize_t n = send(d.to, d.pending.data() + d.pending_off, d.pending.size() - d.pending_off, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN) {
@@ -330,6 +347,7 @@ TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
       } else {
         d.bulk = true;
       }
+      beforeWrite(d);
       ssize_t w = send(d.to, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
       if (w < 0) {
         if (errno != EAGAIN) return Pump::kError;
@@ -379,6 +397,7 @@ TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
     if (!flushPending(d, &blocked)) return Pump::kError;
     if (blocked) return Pump::kOk;
     while (d.in_pipe > 0) {
+      beforeWrite(d);
       ssize_t n = splice(d.pipe_read.get(), nullptr, d.to, nullptr, d.in_pipe,
                          SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
       if (n > 0) {

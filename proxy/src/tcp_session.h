@@ -85,6 +85,7 @@ class TcpSession : public WakeWaiter {
   // pass it on), else false with what pump() returns in *result.
   bool readEnded(Direction& d, ssize_t n, Pump* result);  // after EOF from d.from: pass the half-close on
   bool flushPending(Direction& d, bool* blocked);
+  void beforeWrite(const Direction& d);
   void checkDone();
   void sendFinal(const std::string& bytes);  // reply, then close once written
   void finish(const char* why);
@@ -109,6 +110,7 @@ class TcpSession : public WakeWaiter {
   LoopTimer timer_{ctx_.loop};  // connect or greeting timeout
   int connect_attempts_ = 0;
   Direction up_, down_;
+  int upstream_writes_ = 0;  // until TCP_NODELAY is set on the upstream (see beforeWrite)
 };
 
 }  // namespace gsp::proxy

@@ -47,13 +47,14 @@ start "$GAME" --listen-address=127.0.0.1 --tcp-port="$ECHO" --udp-port="$ECHO" -
 start "$L" sink "$SINK"
 wait_tcp "$ECHO"; wait_tcp "$SINK"
 
-declare -A EP SP   # echo port and sink port of each target
+declare -A EP SP PID   # echo port, sink port and main process of each target
 EP[direct]=$ECHO; SP[direct]=$SINK
 for mode in splice copy; do
   EP[gsp-$mode]=$(port); SP[gsp-$mode]=$(port)
   GSP_PROXY_SECRET=bench-secret-0123456789 start "$PROXY" --port="tcp+udp:${EP[gsp-$mode]}=$ECHO,tcp:${SP[gsp-$mode]}=$SINK" \
     --listen-address=127.0.0.1 --upstream-host=127.0.0.1 --server-id=1 --wake-url=http://127.0.0.1:9/unused \
     --activity-interval=1h --relay=$mode --log-level=error
+  PID[gsp-$mode]=${PIDS[-1]}
 done
 EP[haproxy]=$(port); SP[haproxy]=$(port)
 cat >"$W/haproxy.cfg" <<CFG
@@ -72,6 +73,7 @@ listen sink
   server s1 127.0.0.1:$SINK
 CFG
 start haproxy -f "$W/haproxy.cfg"
+PID[haproxy]=${PIDS[-1]}
 EP[nginx]=$(port); SP[nginx]=$(port)
 mkdir -p "$W/nginx"
 cat >"$W/nginx/nginx.conf" <<CFG
@@ -87,6 +89,7 @@ stream {
 }
 CFG
 nginx -p "$W/nginx" -c "$W/nginx/nginx.conf" -e "$W/nginx/error.log" || exit 1
+PID[nginx]=$(cat "$W/nginx/nginx.pid")
 for t in gsp-splice gsp-copy haproxy nginx; do wait_tcp "${EP[$t]}"; wait_tcp "${SP[$t]}"; done
 
 TARGETS=(direct gsp-splice gsp-copy haproxy nginx)
@@ -128,6 +131,28 @@ measure tcp8_mbps mbps tput {S} 8 2
 # TCP work that every proxy pays alike.
 measure cps_1byte cps cps {E} 2 1
 measure cps16_1byte cps cps {E} 2 16
+# The proxy's own CPU time (user + system, all its processes) per 1000 of
+# those connections, 16 at once: what each proxy costs, without the load
+# generator's and the echo server's share that every column carries.
+cpu_ticks() {  # TARGET -> clock ticks used so far by its process and children
+  local pids=${PID[$1]} p t=0
+  [ "$1" = nginx ] && pids="$pids $(pgrep -P "${PID[$1]}" | tr '\n' ' ')"
+  for p in $pids; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo $t
+}
+HZ=$(getconf CLK_TCK)
+declare -A cpu_vals=()
+for _ in $(seq "$REPS"); do
+  for t in gsp-splice gsp-copy haproxy nginx; do
+    before=$(cpu_ticks "$t")
+    n=$("$L" cps "${EP[$t]}" 2 16 2>/dev/null | sed -n 's/^cps=//p')
+    after=$(cpu_ticks "$t")
+    cpu_vals[$t]+="$(awk -v d=$((after - before)) -v n="${n:-0}" -v hz="$HZ" \
+      'BEGIN { if (n > 0) printf "%.1f", d * 1000 / hz / (n * 2) * 1000 }') "
+  done
+done
+R[cpu_ms_per_1k,direct]=n/a
+for t in gsp-splice gsp-copy haproxy nginx; do R[cpu_ms_per_1k,$t]=$(printf '%s\n' ${cpu_vals[$t]} | median); done
 measure rtt_us p50_us rtt {E} 5000
 measure udp_rtt_us p50_us udprtt {E} 5000
 measure udp50k_loss_pct loss_pct udprate {E} 50000 2 100
@@ -137,15 +162,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0==0 || b+0==0 || a=="n/a" || b
 delta() { awk -v a="$1" -v b="$2" 'BEGIN { if (a=="n/a" || b=="n/a") print "-"; else printf "%+.1f", a-b }'; }
 printf '\n%-18s %10s %10s %10s %10s %10s   %-12s %-12s %-12s\n' metric direct gsp-splice gsp-copy haproxy nginx \
   "gsp/direct" "gsp/haproxy" "gsp/nginx"
-for m in tcp1_mbps tcp8_mbps cps_1byte cps16_1byte rtt_us udp_rtt_us udp50k_loss_pct udp100k_per_s; do
+for m in tcp1_mbps tcp8_mbps cps_1byte cps16_1byte cpu_ms_per_1k rtt_us udp_rtt_us udp50k_loss_pct udp100k_per_s; do
   d=${R[$m,direct]} g=${R[$m,gsp-splice]} c=${R[$m,gsp-copy]} h=${R[$m,haproxy]} n=${R[$m,nginx]}
   case $m in
+    cpu_ms_per_1k) a=- b=$(ratio "$h" "$g") x=$(ratio "$n" "$g") ;;  # how many times less CPU
     rtt_us|udp_rtt_us) a=$(delta "$g" "$d")us b=$(delta "$g" "$h") x=$(delta "$g" "$n") ;;  # added latency
     udp50k_loss_pct) a=$(delta "$g" "$d")pt b=- x=$(delta "$g" "$n")pt ;;
     *) a=$(ratio "$g" "$d") b=$(ratio "$g" "$h") x=$(ratio "$g" "$n") ;;
   esac
   printf '%-18s %10s %10s %10s %10s %10s   %-12s %-12s %-12s\n' "$m" "$d" "$g" "$c" "$h" "$n" "$a" "$b" "$x"
 done
+echo "cpu_ms_per_1k: the proxy's CPU ms per 1000 connections (16 at once); its ratios are HAProxy's and nginx's CPU over gsp's"
 per_conn() { awk -v a="$1" -v d="$2" 'BEGIN { if (a+0==0 || d+0==0) print "-"; else printf "%+.0f", 1e6/a - 1e6/d }'; }
 printf 'added per connection (one after another): gsp-splice %s us, haproxy %s us, nginx %s us over direct\n' \
   "$(per_conn "${R[cps_1byte,gsp-splice]}" "${R[cps_1byte,direct]}")" \

@@ -2,7 +2,8 @@
 # Benchmark (not a test): requests/s and p50/p99 latency of GET /dashboard and
 # GET /billing through nginx -> gsp-web -> MariaDB, against nginx serving a
 # static file of the same size, in the same run. Seeds one user with 50
-# servers (and their ports) and 200 ledger rows first.
+# servers (and their ports) and 200 ledger rows first. The pages are measured
+# as configured (page cache on) and again with the cache off.
 # Usage: bench/web-bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -78,15 +79,28 @@ echo
 echo "page sizes: dashboard $(stat -c %s "$STATE/dashboard.html") B, billing $(stat -c %s "$STATE/billing.html") B, static $(stat -c %s "$STATE/static/same-size.html") B"
 echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s each, on $(nproc) cores shared by wrk, nginx, gsp-web and MariaDB"
 run_wrk "static (nginx)" /static/same-size.html
+# As configured by default: after the first request the page cache replays
+# the pages until something they show changes (src/web/page_cache.h).
 run_wrk "GET /dashboard" /dashboard "$TOKEN"
 run_wrk "GET /billing" /billing "$TOKEN"
 # The floor of any dynamic page: nginx -> FastCGI -> gsp-web -> template, no database.
 run_wrk "404 page, no database" /no-such-page
+# Every request rendered from the database: the page cache off.
+stop_web "$STATE"
+GSP_WEB_PAGE_CACHE_MS=0 start_web "$STATE"
+wait_for 20 "gsp-web without its page cache" curl -sf -o /dev/null -H "Cookie: gsp_session=$TOKEN" "$URL/dashboard"
+run_wrk "dashboard, no cache" /dashboard "$TOKEN"
+run_wrk "billing, no cache" /billing "$TOKEN"
 static=$(cat "$STATE/rps-static__nginx_")
 for page in dashboard billing; do
   [ -f "$STATE/rps-_____$page" ] || continue
   awk -v d="$(cat "$STATE/rps-_____$page")" -v s="$static" -v n="GET /$page" \
     'BEGIN { printf "%-22s %.1f%% of the static file'"'"'s requests/s\n", n, 100 * d / s }'
 done
-awk -v d="$(cat "$STATE/rps-____page__no_database")" -v s="$static" \
-  'BEGIN { printf "%-22s %.1f%% of the static file'"'"'s requests/s\n", "404, no database", 100 * d / s }'
+share() {  # share KEY LABEL
+  awk -v d="$(cat "$STATE/rps-$1")" -v s="$static" -v n="$2" \
+    'BEGIN { printf "%-22s %.1f%% of the static file'"'"'s requests/s\n", n, 100 * d / s }'
+}
+share ____page__no_database "404, no database"
+share dashboard__no_cache "dashboard, no cache"
+share billing__no_cache "billing, no cache"

@@ -41,6 +41,9 @@ po::options_description describeOptions() {
       ("web.threads", po::value<int>()->default_value(8), "worker threads (1-256), each with its own database connection")
       ("web.max-body-bytes", po::value<int64_t>()->default_value(65536),
        "largest accepted request body in bytes (1024-67108864)")
+      ("web.page-cache-ms", po::value<int>()->default_value(100),
+       "replay the dashboard and billing pages from memory while nothing they show changed; "
+       "another process's change (the lifecycle helper's) shows within this many ms (0-10000, 0: off)")
       ("web.templates-dir", po::value<std::string>()->default_value(GSP_PKGDATADIR "/templates"),
        "directory of the page templates")
       ("database.socket", po::value<std::string>()->default_value("/run/mysqld/mysqld.sock"),
@@ -115,6 +118,7 @@ std::string validate(Config* c, const po::variables_map& vm) {
   };
   std::string err;
   if (!(err = range("web.threads", c->web_threads, 1, 256)).empty()) return err;
+  if (!(err = range("web.page-cache-ms", c->web_page_cache_ms, 0, 10000)).empty()) return err;
   if (!(err = range("web.max-body-bytes", c->web_max_body_bytes, 1024, 64 << 20)).empty()) return err;
   if (!(err = range("database.port", c->database.port, 1, 65535)).empty()) return err;
   if (!(err = range("auth.session-hours", c->auth_session_hours, 1, 8760)).empty()) return err;
@@ -256,6 +260,7 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.web_socket_mode = std::stoi(mode, nullptr, 8);
   c.web_threads = vm["web.threads"].as<int>();
   c.web_max_body_bytes = vm["web.max-body-bytes"].as<int64_t>();
+  c.web_page_cache_ms = vm["web.page-cache-ms"].as<int>();
   c.templates_dir = vm["web.templates-dir"].as<std::string>();
   c.database.socket = vm["database.socket"].as<std::string>();
   c.database.host = vm["database.host"].as<std::string>();

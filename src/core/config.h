@@ -27,6 +27,7 @@ struct Config {
   int web_socket_mode = 0;           // permission bits of that socket, e.g. 0660
   int web_threads = 0;
   int64_t web_max_body_bytes = 0;
+  int web_page_cache_ms = 0;         // see web/page_cache.h; 0: off
   std::string templates_dir;
 
   // [database]

@@ -1,5 +1,7 @@
 #include "db/database.h"
 
+#include <atomic>
+
 #include <cppconn/exception.h>
 #include <cppconn/statement.h>
 #include <mysql_connection.h>
@@ -49,9 +51,23 @@ Query Database::sql(const std::string& text) {
   return Query(it->second.get());
 }
 
+namespace {
+std::atomic<uint64_t> write_generation{1};
+}  // namespace
+
+uint64_t writeGeneration() { return write_generation.load(std::memory_order_acquire); }
+void noteWrite() { write_generation.fetch_add(1, std::memory_order_acq_rel); }
+
+int Query::update() {
+  int n = st_->executeUpdate();
+  noteWrite();  // after: in autocommit mode the change is visible now
+  return n;
+}
+
 void Database::execute(const std::string& text) {
   std::unique_ptr<sql::Statement> st(connection().createStatement());
   st->execute(text);
+  noteWrite();
 }
 
 int64_t Database::lastInsertId() {
@@ -87,6 +103,9 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   db_.connection().commit();
+  // Again after the commit: the updates inside were not visible to other
+  // connections until now, and a page read in between holds the old data.
+  noteWrite();
   db_.connection().setAutoCommit(true);
   done_ = true;
 }

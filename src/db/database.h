@@ -34,7 +34,7 @@ class Query {
   Query& arg(const char* v) { st_->setString(next_++, v); return *this; }
   Query& argNull() { st_->setNull(next_++, 0); return *this; }
   std::unique_ptr<sql::ResultSet> rows() { return std::unique_ptr<sql::ResultSet>(st_->executeQuery()); }
-  int update() { return st_->executeUpdate(); }  // affected rows
+  int update();  // affected rows
 
  private:
   sql::PreparedStatement* st_;
@@ -79,6 +79,13 @@ class Transaction {
   Database& db_;
   bool done_ = false;
 };
+
+// A process-wide count of writes: bumped after every INSERT/UPDATE/DELETE
+// (Query::update), statement script (execute) and commit, by any connection
+// of this process. Whatever was read before a bump may be outdated after it;
+// the web tier's page cache keys its entries on this (web/page_cache.h).
+uint64_t writeGeneration();
+void noteWrite();
 
 // True when the error means the connection is gone (server restarted, killed
 // connection, network): the caller may reconnect and try once more.

@@ -16,8 +16,9 @@ class SessionRepository {
 
   void create(const std::string& token_hash_hex, int64_t user_id, int lifetime_hours,
               const std::string& user_agent);
-  // The signed-in user of an unexpired session.
-  std::optional<User> findUser(const std::string& token_hash_hex);
+  // The signed-in user of an unexpired session; *ms_left (when given) is set
+  // to the time until it expires, measured by the database's clock.
+  std::optional<User> findUser(const std::string& token_hash_hex, int64_t* ms_left = nullptr);
   // True when a session was deleted.
   bool remove(const std::string& token_hash_hex);
   int removeExpired();

@@ -1,5 +1,7 @@
 #include "web/app.h"
 
+#include <chrono>
+
 #include "db/session_repository.h"
 #include "web/pages.h"
 #include "web/request_parser.h"
@@ -7,14 +9,23 @@
 
 namespace gsp::web {
 
-App::App(const Config& config, const Views& views) : config_(config), views_(views), routes_(routeTable()) {
+namespace {
+int64_t monotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+App::App(const Config& config, const Views& views, PageCache* cache)
+    : config_(config), views_(views), cache_(cache), routes_(routeTable()) {
   for (size_t i = 0; i < routes_.size(); ++i) router_.add(routes_[i].method, routes_[i].pattern, static_cast<int>(i));
 }
 
 void App::resolveSession(Context& ctx) const {
   const std::string& token = ctx.request.cookie(kSessionCookie);
   if (!token.empty()) {
-    if (isWellFormedToken(token)) ctx.user = db::SessionRepository(ctx.db).findUser(tokenHash(token));
+    if (isWellFormedToken(token))
+      ctx.user = db::SessionRepository(ctx.db).findUser(tokenHash(token), &ctx.session_ms_left);
     if (ctx.user) {
       ctx.session_token = token;
       ctx.csrf_key = token;
@@ -41,32 +52,46 @@ void App::readFlash(Context& ctx) const {
   }
 }
 
+void App::refreshCache(db::Database& db, int64_t now_ms) const {
+  if (!cache_->claimPoll(now_ms)) return;
+  try {
+    // Every state change adds a server_events row and every balance change a
+    // transactions row, whichever process makes it: their newest ids say
+    // whether anything a cached page shows may have changed.
+    auto rs = db.sql("SELECT (SELECT COALESCE(MAX(id), 0) FROM server_events), "
+                     "(SELECT COALESCE(MAX(id), 0) FROM transactions)")
+                  .rows();
+    rs->next();
+    cache_->pollResult(std::to_string(rs->getInt64(1)) + "/" + std::to_string(rs->getInt64(2)), now_ms);
+  } catch (...) {
+    cache_->pollFailed();
+    throw;
+  }
+}
+
 Response App::handle(Request& request, db::Database& db, orchestration::ServerOperations& servers) const {
+  RouteMatch match = router_.match(request.method, request.path);
+  const RouteSpec* spec = match.kind == RouteMatch::Kind::kFound ? &routes_[match.id] : nullptr;
+
+  // A signed-in GET of a cacheable page with no flash message to show may be
+  // replayed from the page cache.
+  std::string cache_key;
+  uint64_t generation = 0;
+  int64_t now_ms = 0;
+  if (cache_ && cache_->enabled() && spec && spec->cacheable && request.method == "GET" && !request.internal &&
+      request.cookie(kFlashCookie).empty() && isWellFormedToken(request.cookie(kSessionCookie))) {
+    now_ms = monotonicMs();
+    refreshCache(db, now_ms);
+    generation = db::writeGeneration();  // before this request reads anything
+    cache_key = tokenHash(request.cookie(kSessionCookie)) + " " + request.raw_target;
+    if (std::optional<Response> hit = cache_->find(cache_key, generation, now_ms)) return std::move(*hit);
+  }
+
   Context ctx(request, db, config_, views_);
   ctx.servers = &servers;
-  RouteMatch match = router_.match(request.method, request.path);
   readFlash(ctx);
   resolveSession(ctx);
-
-  Response response;
-  const RouteSpec* route = match.kind == RouteMatch::Kind::kFound ? &routes_[match.id] : nullptr;
-  // The internal listener serves only internal routes, and the public one never does.
-  bool hidden = route && (route->access == Access::kInternal) != request.internal;
-  if (match.kind == RouteMatch::Kind::kNotFound || hidden || (request.internal && !route)) {
-    response = pages::notFound(ctx);
-  } else if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
-    response = pages::error(ctx, 405);
-    response.addHeader("Allow", match.allow);
-  } else if (request.method == "POST" && route->access != Access::kInternal &&
-             !csrfTokenMatches(ctx.csrf_key, request.formValue("csrf_token"))) {
-    response = pages::error(ctx, 403, "Your form expired or did not come from this site. Reload the page and try again.");
-  } else if (route->access == Access::kUser && !ctx.user) {
-    std::string next = request.method == "GET" ? safeNextPath(request.raw_target) : "/dashboard";
-    response = Response::redirect("/auth/login?next=" + percentEncode(next));
-  } else {
-    request.path_params = match.params;
-    response = route->handler(ctx);
-  }
+  Response response = route(ctx, match);
 
   bool sets_flash = false;
   for (const Cookie& c : response.cookies) sets_flash |= c.name == kFlashCookie;
@@ -80,7 +105,31 @@ Response App::handle(Request& request, db::Database& db, orchestration::ServerOp
   }
   // Pages carry per-user data and CSRF tokens: never cache them.
   response.addHeader("Cache-Control", "no-store");
+  if (!cache_key.empty() && ctx.user)
+    cache_->store(cache_key, generation, now_ms + ctx.session_ms_left, now_ms, response);
   return response;
+}
+
+Response App::route(Context& ctx, const RouteMatch& match) const {
+  Request& request = ctx.request;
+  const RouteSpec* spec = match.kind == RouteMatch::Kind::kFound ? &routes_[match.id] : nullptr;
+  // The internal listener serves only internal routes, and the public one never does.
+  bool hidden = spec && (spec->access == Access::kInternal) != request.internal;
+  if (match.kind == RouteMatch::Kind::kNotFound || hidden || (request.internal && !spec)) return pages::notFound(ctx);
+  if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+    Response response = pages::error(ctx, 405);
+    response.addHeader("Allow", match.allow);
+    return response;
+  }
+  if (request.method == "POST" && spec->access != Access::kInternal &&
+      !csrfTokenMatches(ctx.csrf_key, request.formValue("csrf_token")))
+    return pages::error(ctx, 403, "Your form expired or did not come from this site. Reload the page and try again.");
+  if (spec->access == Access::kUser && !ctx.user) {
+    std::string next = request.method == "GET" ? safeNextPath(request.raw_target) : "/dashboard";
+    return Response::redirect("/auth/login?next=" + percentEncode(next));
+  }
+  request.path_params = match.params;
+  return spec->handler(ctx);
 }
 
 }  // namespace gsp::web

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "db/database.h"
 #include "web/context.h"
+#include "web/page_cache.h"
 #include "web/request.h"
 #include "web/response.h"
 #include "web/router.h"
@@ -29,14 +30,19 @@ struct RouteSpec {
   const char* pattern;
   Access access;
   std::function<Response(Context&)> handler;
+  // A page that only reads the database and shows nothing else that changes
+  // (no engine stats, no logs): the page cache may replay it (page_cache.h).
+  bool cacheable = false;
 };
+constexpr bool kCacheable = true;
 
 // The one route table (routes.cc).
 std::vector<RouteSpec> routeTable();
 
 class App {
  public:
-  App(const Config& config, const Views& views);
+  // `cache` may be null (no page cache, as in the unit tests).
+  App(const Config& config, const Views& views, PageCache* cache = nullptr);
 
   // Database failures escape as sql::SQLException: the caller reconnects and
   // retries once, or answers 503. `servers` is the calling worker's.
@@ -45,9 +51,13 @@ class App {
  private:
   void resolveSession(Context& ctx) const;
   void readFlash(Context& ctx) const;
+  Response route(Context& ctx, const RouteMatch& match) const;
+  // Polls other processes' change markers when the page cache asks for it.
+  void refreshCache(db::Database& db, int64_t now_ms) const;
 
   const Config& config_;
   const Views& views_;
+  PageCache* cache_;
   Router router_;
   std::vector<RouteSpec> routes_;
 };

@@ -35,6 +35,7 @@ struct Context {
 
   std::optional<db::User> user;  // signed-in user, if any
   std::string session_token;     // the signed-in session's token
+  int64_t session_ms_left = 0;   // until that session expires
   std::string csrf_key;          // session token, or the pre-session token
   std::string flash_kind;        // flash message carried from the previous response
   std::string flash_message;

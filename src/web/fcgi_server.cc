@@ -70,6 +70,17 @@ int readBody(FCGX_Request& req, const StringMap& params, int64_t max_bytes, std:
   return 0;
 }
 
+// Ends the request and closes the connection. Marked detached, libfcgi closes
+// at once instead of its "lingering close" (shutdown, then poll until nginx
+// hangs up), which exists against TCP resets; on this unix socket nginx has
+// read the whole response by FCGI_END_REQUEST and stops reading there. Saves a
+// worker two system calls and a sleep per request.
+void finish(FCGX_Request& req) {
+  req.detached = 1;
+  FCGX_Finish_r(&req);
+  req.detached = 0;
+}
+
 }  // namespace
 
 FcgiServer::FcgiServer(const Config& config, const App& app, const Views& views)
@@ -138,7 +149,7 @@ void FcgiServer::workerLoop(int listen_fd) {
     }
     if (status != 0) {
       send(req, pages::bareError(views_, status, parse_error.message));
-      FCGX_Finish_r(&req);
+      finish(req);
       continue;
     }
 
@@ -162,7 +173,7 @@ void FcgiServer::workerLoop(int listen_fd) {
       }
     }
     send(req, response);
-    FCGX_Finish_r(&req);
+    finish(req);
   }
   FCGX_Free(&req, 0);
   db.disconnect();

@@ -38,7 +38,8 @@ int main(int argc, char** argv, char** envp) {
       fprintf(stderr, "gsp-web: %s (check web.templates-dir)\n", error.c_str());
       return 1;
     }
-    gsp::web::App app(config, views);
+    gsp::web::PageCache cache(config.web_page_cache_ms, 4096);
+    gsp::web::App app(config, views, &cache);
     gsp::web::FcgiServer server(config, app, views);
     return server.run();
   } catch (const std::exception& e) {

@@ -15,8 +15,8 @@ std::vector<RouteSpec> routeTable() {
       {"POST", "/auth/mock-login", Access::kPublic, mockLogin},
       {"GET", "/auth/logout", Access::kPublic, logout},
 
-      {"GET", "/dashboard", Access::kUser, dashboard},
-      {"GET", "/dashboard/states", Access::kUser, dashboardStates},
+      {"GET", "/dashboard", Access::kUser, dashboard, kCacheable},
+      {"GET", "/dashboard/states", Access::kUser, dashboardStates, kCacheable},
 
       {"GET", "/servers/create", Access::kUser, showCreateServer},
       {"POST", "/servers/create", Access::kUser, createServer},
@@ -30,7 +30,7 @@ std::vector<RouteSpec> routeTable() {
       {"POST", "/api/webhook/wake", Access::kInternal, webhookWake},
       {"POST", "/api/webhook/activity", Access::kInternal, webhookActivity},
 
-      {"GET", "/billing", Access::kUser, billing},
+      {"GET", "/billing", Access::kUser, billing, kCacheable},
       {"POST", "/billing/add-funds", Access::kUser, addFunds},
   };
 }

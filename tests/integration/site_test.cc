@@ -6,6 +6,7 @@
 //   GSP_TEST_RESTART_DB  command that restarts MariaDB
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -45,6 +46,8 @@ class SiteTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(concurrentDepositsAllCount);
   CPPUNIT_TEST(ledgerIsPaginatedNewestFirst);
   CPPUNIT_TEST(logoutRevokesSessionServerSide);
+  CPPUNIT_TEST(cachedPagesShowOwnChangesAtOnce);
+  CPPUNIT_TEST(cachedPagesShowOtherProcessesChanges);
   CPPUNIT_TEST(forgedSessionCookieIsIgnored);
   CPPUNIT_TEST(dashboardShowsEmptyState);
   CPPUNIT_TEST(errorPages);
@@ -263,6 +266,9 @@ class SiteTest : public CppUnit::TestFixture {
   void logoutRevokesSessionServerSide() {
     HttpClient c = signIn(uniqueEmail("logout"));
     std::string token = c.cookie("gsp_session");
+    // Twice: the second may come from the page cache, which must not outlive the session.
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/dashboard").status);
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/dashboard").status);
     HttpResponse out = c.get("/auth/logout");
     CPPUNIT_ASSERT_EQUAL(303L, out.status);
     CPPUNIT_ASSERT(out.setCookie("gsp_session").find("Max-Age=0") != std::string::npos);
@@ -274,6 +280,52 @@ class SiteTest : public CppUnit::TestFixture {
     HttpClient replay(base_);
     replay.setCookie("gsp_session", token);
     CPPUNIT_ASSERT_EQUAL(303L, replay.get("/dashboard").status);
+  }
+
+  // The page cache (web/page_cache.h) replays dashboard and billing pages; a
+  // user's own change shows on the very next page, flash or no flash.
+  void cachedPagesShowOwnChangesAtOnce() {
+    HttpClient c = signIn(uniqueEmail("cache-own"));
+    HttpResponse page = c.get("/billing");
+    CPPUNIT_ASSERT(c.get("/billing").body.find("$5.00") != std::string::npos);
+    CPPUNIT_ASSERT(c.get("/dashboard").body.find("$5.00") != std::string::npos);
+    for (int amount : {7, 11}) {
+      page = c.get("/billing");
+      HttpResponse r = c.post("/billing/add-funds", "amount=" + std::to_string(amount) + "&csrf_token=" +
+                                                        formField(page.body, "csrf_token") +
+                                                        "&idempotency_key=" + formField(page.body, "idempotency_key"));
+      CPPUNIT_ASSERT_EQUAL(303L, r.status);
+      c.get("/billing");  // shows and clears the flash
+    }
+    // No flash now: exactly the kind of request the cache answers.
+    std::string balance = "$23.00";
+    CPPUNIT_ASSERT(c.get("/billing").body.find(balance) != std::string::npos);
+    CPPUNIT_ASSERT(c.get("/dashboard").body.find(balance) != std::string::npos);
+    CPPUNIT_ASSERT(c.get("/billing?page=1").body.find(balance) != std::string::npos);
+  }
+
+  // Another process (the lifecycle helper charging an hour) writes straight to
+  // the database; the pages show it within web.page-cache-ms (100 ms here).
+  void cachedPagesShowOtherProcessesChanges() {
+    std::string email = uniqueEmail("cache-other");
+    HttpClient c = signIn(email);
+    for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT(c.get("/billing").body.find("$5.00") != std::string::npos);
+    gsp::db::Database db(config_.database);
+    int64_t id = userId(db, email);
+    {
+      gsp::db::Transaction tx(db);
+      gsp::db::LedgerRepository(db).appendInTransaction(id, -125, gsp::db::EntryType::kHourlyCharge,
+                                                        "One hour of a test server", "");
+      tx.commit();
+    }
+    bool billing_shows = false, dashboard_shows = false;
+    for (int i = 0; i < 100 && !(billing_shows && dashboard_shows); ++i) {
+      billing_shows = c.get("/billing").body.find("$3.75") != std::string::npos;
+      dashboard_shows = c.get("/dashboard").body.find("$3.75") != std::string::npos;
+      if (!(billing_shows && dashboard_shows)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CPPUNIT_ASSERT_MESSAGE("billing shows the charge made elsewhere", billing_shows);
+    CPPUNIT_ASSERT_MESSAGE("dashboard shows the balance after it", dashboard_shows);
   }
 
   void forgedSessionCookieIsIgnored() {

@@ -35,6 +35,9 @@ class Query {
   Query& argNull() { st_->setNull(next_++, 0); return *this; }
   std::unique_ptr<sql::ResultSet> rows() { return std::unique_ptr<sql::ResultSet>(st_->executeQuery()); }
   int update();  // affected rows
+  // For writes of figures no cached page shows (activity counters): leaves
+  // writeGeneration() alone, so frequent reports do not empty the page cache.
+  int updateUnseenByPages() { return st_->executeUpdate(); }
 
  private:
   sql::PreparedStatement* st_;

@@ -188,10 +188,13 @@ void ServerRepository::markDeleted(int64_t id, const std::string& cause) {
 
 void ServerRepository::recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix) {
   // Reports may arrive out of order: the last traffic time only moves forward.
+  // The dashboard and billing pages show none of these figures (the server's
+  // own page, which does, is never cached).
   db_.sql("UPDATE servers SET live_tcp_connections = ?, live_udp_sessions = ?, activity_reported_at = UTC_TIMESTAMP(6), "
           "last_activity_at = IF(? > 0, GREATEST(COALESCE(last_activity_at, FROM_UNIXTIME(0)), FROM_UNIXTIME(?)), "
           "last_activity_at) WHERE id = ?")
-      .arg(tcp_connections).arg(udp_sessions).arg(last_traffic_unix).arg(last_traffic_unix).arg(id).update();
+      .arg(tcp_connections).arg(udp_sessions).arg(last_traffic_unix).arg(last_traffic_unix).arg(id)
+      .updateUnseenByPages();
 }
 
 std::vector<ServerEvent> ServerRepository::events(int64_t id, int limit) {

@@ -84,7 +84,10 @@ Response App::handle(Request& request, db::Database& db, orchestration::ServerOp
     refreshCache(db, now_ms);
     generation = db::writeGeneration();  // before this request reads anything
     cache_key = tokenHash(request.cookie(kSessionCookie)) + " " + request.raw_target;
-    if (std::optional<Response> hit = cache_->find(cache_key, generation, now_ms)) return std::move(*hit);
+    if (std::optional<Response> hit = cache_->find(cache_key, generation, now_ms)) {
+      hit->addHeader("X-Page-Cache", "hit");  // for operators and the tests
+      return std::move(*hit);
+    }
   }
 
   Context ctx(request, db, config_, views_);

@@ -34,6 +34,7 @@ class ServersTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(udpClientWakesTheServer);
   CPPUNIT_TEST(anotherUserGets404EverywhereAndChangesNothing);
   CPPUNIT_TEST(forgedWebhooksAreRefused);
+  CPPUNIT_TEST(cachedDashboardFollowsWebhooks);
   CPPUNIT_TEST(badCreateFormsCreateNothing);
   CPPUNIT_TEST_SUITE_END();
 
@@ -194,6 +195,36 @@ class ServersTest : public CppUnit::TestFixture {
     return internal.request("POST", path, body, "application/json",
                             {"X-GSP-Server: " + std::to_string(header_id), "X-GSP-Timestamp: " + ts,
                              "X-GSP-Signature: " + sig});
+  }
+
+  // The dashboard's state poll comes from the page cache (X-Page-Cache: hit)
+  // until something it shows changes: an activity report changes nothing
+  // shown, a wake does.
+  void cachedDashboardFollowsWebhooks() {
+    HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("cache-hooks"));
+    int64_t id = createServer(c, "cache-hooks");
+    std::string secret = server(id).webhook_secret;
+    auto replayed = [&] {
+      HttpResponse r = c.get("/dashboard/states");
+      CPPUNIT_ASSERT_EQUAL(200L, r.status);
+      return r.header("x-page-cache") == "hit";
+    };
+    bool hit = false;
+    for (int i = 0; i < 20 && !hit; ++i) hit = replayed();
+    CPPUNIT_ASSERT_MESSAGE("the state poll is replayed while nothing changes", hit);
+    CPPUNIT_ASSERT(c.get("/dashboard/states").body.find("SLEEPING") != std::string::npos);
+    int64_t now = time(nullptr);
+    std::string activity = "{\"event\":\"activity\",\"server_id\":\"" + std::to_string(id) +
+                           "\",\"tcp_connections\":0,\"udp_sessions\":0,\"last_traffic_at\":" +
+                           std::to_string(now) + ",\"upstream_up\":false}";
+    CPPUNIT_ASSERT_EQUAL(200L, webhook("/api/webhook/activity", id, secret, now, activity).status);
+    CPPUNIT_ASSERT_MESSAGE("activity figures are not shown, so the page stays", replayed());
+    std::string wake = "{\"event\":\"wake\",\"server_id\":\"" + std::to_string(id) + "\",\"client\":\"\"}";
+    CPPUNIT_ASSERT_EQUAL(202L, webhook("/api/webhook/wake", id, secret, now, wake).status);
+    HttpResponse after = c.get("/dashboard/states");
+    CPPUNIT_ASSERT(after.header("x-page-cache") != "hit");
+    CPPUNIT_ASSERT(after.body.find("SLEEPING") == std::string::npos);
+    post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=cache-hooks");
   }
 
   void forgedWebhooksAreRefused() {

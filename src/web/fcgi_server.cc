@@ -120,22 +120,29 @@ void FcgiServer::workerLoop(int listen_fd) {
   ParseLimits limits;
   limits.max_body_bytes = static_cast<size_t>(config_.web_max_body_bytes);
   FCGX_Request req;
-  FCGX_InitRequest(&req, listen_fd, 0);
-  while (true) {
-    int accepted;
-    {
-      // libfcgi's FCGX_Accept_r is not safe to call from several threads at
-      // once (its threaded example locks too): one worker accepts at a time.
-      std::lock_guard<std::mutex> lock(accept_mutex_);
+  // libfcgi gets no listen socket: its accept is not thread-safe (concurrent
+  // FCGX_Accept_r calls crashed), and for a unix socket it then waits up to
+  // 2 s for the first bytes, which behind a lock stalls the whole pool. The
+  // workers accept below, all at once (the kernel hands each connection to
+  // one), and libfcgi reads the request as from a kept-alive connection. When
+  // it gives up on a malformed request it falls back to accepting on fd -1,
+  // which fails at once.
+  FCGX_InitRequest(&req, -1, 0);
+  while (!stopping_) {
+    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
       if (stopping_) break;
-      accepted = FCGX_Accept_r(&req);
-    }
-    if (accepted < 0) {
-      if (stopping_) break;
-      // A failed accept (a client gone mid-handshake, out of fds) must not
-      // cost the pool a worker: log, breathe, go on.
-      log::warn() << "FastCGI accept failed: " << strerror(-accepted);
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      // Out of fds and the like must not cost the pool a worker: log, breathe, go on.
+      log::warn() << "FastCGI accept failed: " << strerror(errno);
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+    req.ipcFd = fd;
+    req.keepConnection = 1;  // so that FCGX_Accept_r's tidy-up of the last request keeps fd open
+    if (FCGX_Accept_r(&req) < 0) {
+      // Not a FastCGI request (libfcgi closed the connection already).
+      log::warn() << "FastCGI: a connection without a readable request";
       continue;
     }
     StringMap params = cgiParams(req.envp);
@@ -208,7 +215,7 @@ int FcgiServer::run() {
   }
   log::info() << "signal " << sig << ": finishing in-flight requests";
   stopping_ = true;
-  // Wakes the worker blocked in accept(); the others see stopping_ before accepting.
+  // Wakes every worker blocked in accept() (they all wait there at once).
   shutdown(listen_fd, SHUT_RDWR);
   for (std::thread& t : workers) t.join();
   close(listen_fd);

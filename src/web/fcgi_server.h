@@ -29,7 +29,6 @@ class FcgiServer {
   const Config& config_;
   const App& app_;
   const Views& views_;
-  std::mutex accept_mutex_;  // serialises FCGX_Accept_r
   std::atomic<bool> stopping_{false};
   orchestration::StatsSampler stats_;  // shared by the workers
 };

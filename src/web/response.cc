@@ -74,6 +74,8 @@ std::string serialize(const Response& r) {
   out.reserve(r.body.size() + 256);
   out += "Status: " + std::to_string(r.status) + " " + reasonPhrase(r.status) + "\r\n";
   out += "Content-Type: " + headerSafe(r.content_type) + "\r\n";
+  // Known up front, so nginx passes the body on as it is rather than chunked.
+  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   for (const auto& [name, value] : r.headers) out += headerSafe(name) + ": " + headerSafe(value) + "\r\n";
   for (const auto& c : r.cookies) out += "Set-Cookie: " + formatSetCookie(c) + "\r\n";
   out += "\r\n";

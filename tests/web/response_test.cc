@@ -16,7 +16,9 @@ class ResponseTest : public CppUnit::TestFixture {
     Response r = Response::html(404, "<p>x</p>");
     r.addHeader("Allow", "GET");
     std::string s = serialize(r);
-    CPPUNIT_ASSERT_EQUAL(std::string("Status: 404 Not Found\r\nContent-Type: text/html; charset=utf-8\r\nAllow: GET\r\n\r\n<p>x</p>"), s);
+    CPPUNIT_ASSERT_EQUAL(std::string("Status: 404 Not Found\r\nContent-Type: text/html; charset=utf-8\r\n"
+                                     "Content-Length: 8\r\nAllow: GET\r\n\r\n<p>x</p>"),
+                         s);
     CPPUNIT_ASSERT(serialize(Response::redirect("/billing")).find("Status: 303 See Other\r\n") == 0);
   }
 

@@ -79,6 +79,12 @@ void finish(FCGX_Request& req) {
   req.detached = 1;
   FCGX_Finish_r(&req);
   req.detached = 0;
+  // Left open when nginx asked to keep it (fastcgi_keep_conn): the workers
+  // serve one request per connection, so close it rather than leak it.
+  if (req.ipcFd >= 0) {
+    close(req.ipcFd);
+    req.ipcFd = -1;
+  }
 }
 
 }  // namespace

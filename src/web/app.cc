@@ -94,7 +94,7 @@ Response App::handle(Request& request, db::Database& db, orchestration::ServerOp
   ctx.servers = &servers;
   readFlash(ctx);
   resolveSession(ctx);
-  Response response = route(ctx, match);
+  Response response = route(ctx, match, spec);
 
   bool sets_flash = false;
   for (const Cookie& c : response.cookies) sets_flash |= c.name == kFlashCookie;
@@ -113,9 +113,8 @@ Response App::handle(Request& request, db::Database& db, orchestration::ServerOp
   return response;
 }
 
-Response App::route(Context& ctx, const RouteMatch& match) const {
+Response App::route(Context& ctx, const RouteMatch& match, const RouteSpec* spec) const {
   Request& request = ctx.request;
-  const RouteSpec* spec = match.kind == RouteMatch::Kind::kFound ? &routes_[match.id] : nullptr;
   // The internal listener serves only internal routes, and the public one never does.
   bool hidden = spec && (spec->access == Access::kInternal) != request.internal;
   if (match.kind == RouteMatch::Kind::kNotFound || hidden || (request.internal && !spec)) return pages::notFound(ctx);

@@ -51,7 +51,8 @@ class App {
  private:
   void resolveSession(Context& ctx) const;
   void readFlash(Context& ctx) const;
-  Response route(Context& ctx, const RouteMatch& match) const;
+  // Access checks, then the handler; `spec` is the matched route, if any.
+  Response route(Context& ctx, const RouteMatch& match, const RouteSpec* spec) const;
   // Polls other processes' change markers when the page cache asks for it.
   void refreshCache(db::Database& db, int64_t now_ms) const;
 

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
 
 #include "core/config.h"
 #include "orchestration/stats_sampler.h"

@@ -10,17 +10,20 @@ source "$(dirname "$0")/../scripts/lib.sh"
 
 ROUNDS=${1:-5}
 export GSP_PORT_MIN=32000 GSP_PORT_MAX=32999  # apart from a local run and the tests
-STATE=$GSP_ROOT/var/bench-wake
+STATE=$GSP_VAR/bench-wake
 install_packages
 build_platform
-start_dockerd "$STATE" 2>/dev/null || { mkdir -p "$STATE"; start_dockerd "$STATE"; }
+install_platform
+ensure_service_users
+mkdir -p "$STATE"
+start_dockerd "$STATE"
 export GSP_OBJECT_PREFIX=gspbench
 remove_docker_objects "$GSP_OBJECT_PREFIX"
 build_images
 
 stop_all "$STATE" 2>/dev/null || true
 rm -rf "$STATE"
-mkdir -p "$STATE"
+prepare_state "$STATE"
 trap 'remove_docker_objects "$GSP_OBJECT_PREFIX"; stop_all "$STATE"' EXIT
 start_mariadb "$STATE"
 create_database "$STATE"

@@ -10,14 +10,16 @@ source "$(dirname "$0")/../scripts/lib.sh"
 
 DURATION=${1:-10}
 CONNECTIONS=${2:-32}
-STATE=$GSP_ROOT/var/bench
+STATE=$GSP_VAR/bench
 command -v wrk >/dev/null || GSP_PACKAGES="wrk" install_packages
 install_packages
 build_platform
+install_platform
+ensure_service_users
 
 stop_all "$STATE" 2>/dev/null || true
 rm -rf "$STATE"
-mkdir -p "$STATE"
+prepare_state "$STATE"
 trap 'stop_all "$STATE"' EXIT
 start_mariadb "$STATE"
 create_database "$STATE"
@@ -50,7 +52,7 @@ say "seeding: 1 user, 50 servers, 200 transactions"
 # A static file exactly as large as the dashboard page, served by the same nginx.
 PORT=$(free_port)
 mkdir -p "$STATE/static"
-cp "$GSP_ROOT"/static/* "$STATE/static/"
+cp "$GSP_PREFIX"/share/gsp/static/* "$STATE/static/"
 GSP_STATIC_DIR=$STATE/static start_nginx "$STATE" "$PORT"
 URL=http://127.0.0.1:$PORT
 curl -sf -H "Cookie: gsp_session=$TOKEN" "$URL/dashboard" >"$STATE/dashboard.html"

@@ -1,9 +1,27 @@
 # Shared shell functions of the run and test commands: install what is
-# missing, build, and start/stop the private services (MariaDB, gsp-web,
-# nginx) under one state folder. Sourced, never run on its own.
+# missing, build, `make install` into a local prefix, and start/stop the
+# private services (MariaDB, gsp-web, nginx) under one state folder. Sourced,
+# never run on its own.
+#
+# Nothing the services read at run time stays in the checkout: it may live in a
+# folder closed to them (/root is mode 0700 on Debian). They run from what
+# `make install` ships, as the users production runs them as.
 
 GSP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-GSP_BUILD=$GSP_ROOT/build
+# GSP_REUSE_BUILD=DIR: use that build folder as it is (no configure, no make);
+# the test command's run from a private checkout reuses the suite's build.
+GSP_BUILD=${GSP_REUSE_BUILD:-$GSP_ROOT/build}
+# Where `make install` puts the programs, templates, static files and SQL.
+GSP_PREFIX=/opt/gsp-local
+# State of the run command (local/), the test command (test-PID/) and the
+# benchmarks (bench*/): databases, config, sockets, logs.
+GSP_VAR=${GSP_VAR:-/var/lib/gsp-local}
+# The users of the units (systemd/*.service) and of Debian's nginx workers.
+GSP_WEB_USER=gsp
+GSP_NGINX_USER=www-data
+# Installed files and state folders must be readable by those users, whatever
+# umask the caller's shell has.
+umask 022
 
 # Debian packages the platform builds, runs and tests with.
 GSP_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
@@ -34,6 +52,7 @@ install_packages() {
 }
 
 build_platform() {
+  [ -n "${GSP_REUSE_BUILD:-}" ] && return 0
   say "building"
   cd "$GSP_ROOT"
   if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
@@ -41,14 +60,71 @@ build_platform() {
   fi
   mkdir -p "$GSP_BUILD"
   cd "$GSP_BUILD"
-  if [ ! -f Makefile ] || [ "$GSP_ROOT/configure" -nt Makefile ]; then
-    "$GSP_ROOT/configure" --prefix=/usr --sysconfdir=/etc --localstatedir=/var >configure.out 2>&1 ||
+  local args="--prefix=$GSP_PREFIX"
+  if [ ! -f Makefile ] || [ "$GSP_ROOT/configure" -nt Makefile ] || [ "$(cat configure.args 2>/dev/null)" != "$args" ]; then
+    # shellcheck disable=SC2086
+    "$GSP_ROOT/configure" $args >configure.out 2>&1 ||
       { tail -20 configure.out; die "configure failed (see $GSP_BUILD/config.log)"; }
+    echo "$args" >configure.args
   fi
   make -j"$(nproc)" >make.out 2>&1 || { grep -E 'error|Error' make.out | head -30; die "build failed (see $GSP_BUILD/make.out)"; }
   make -j"$(nproc)" tests/unit_tests tests/integration_tests >>make.out 2>&1 ||
     { grep -E 'error|Error' make.out | head -30; die "test build failed"; }
   cd "$GSP_ROOT"
+}
+
+# install_platform: `make install` into $GSP_PREFIX, root-owned and readable
+# by all, as a package would install it; what the local run and the tests run.
+install_platform() {
+  say "installing into $GSP_PREFIX"
+  make -C "$GSP_BUILD" install >>"$GSP_BUILD/make.out" 2>&1 ||
+    { tail -30 "$GSP_BUILD/make.out"; die "make install failed (see $GSP_BUILD/make.out)"; }
+}
+
+# ensure_service_users: the system user gsp-web runs as (nginx's www-data and
+# MariaDB's mysql come with their packages).
+ensure_service_users() {
+  id -u "$GSP_WEB_USER" >/dev/null 2>&1 && return 0
+  say "creating the system user $GSP_WEB_USER"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin "$GSP_WEB_USER" || die "could not create the user $GSP_WEB_USER"
+}
+
+# require_reachable USER WHO PATH...: stops with a message naming the folder
+# that keeps USER (the user WHO runs as) from a PATH, instead of a service that
+# never comes up. Folders must be enterable, files readable.
+require_reachable() {
+  local user=$1 who=$2 path; shift 2
+  for path in "$@"; do
+    local op=-r
+    [ -d "$path" ] && op=-x
+    runuser -u "$user" -- test "$op" "$path" && continue
+    local part="" blocked=$path comp
+    local -a comps
+    IFS=/ read -ra comps <<<"${path#/}"
+    for comp in "${comps[@]}"; do
+      part="$part/$comp"
+      [ -d "$part" ] || break
+      runuser -u "$user" -- test -x "$part" || { blocked=$part; break; }
+    done
+    [ -e "$blocked" ] || die "$who needs $path, which does not exist"
+    die "$who runs as user '$user' and cannot reach $path: $blocked is $(stat -c '%A %U:%G' "$blocked").
+  Keep the platform's files outside private folders (the run and test commands use
+  $GSP_PREFIX and $GSP_VAR), or let '$user' into $blocked."
+  done
+}
+
+# prepare_state STATE: the state folder, enterable by the service users.
+prepare_state() {
+  local state=$1
+  mkdir -p "$state"
+  chmod 0755 "$state"
+  require_reachable "$GSP_WEB_USER" "gsp-web" "$state"
+  # gsp-web's FastCGI socket: gsp-web creates it, nginx's group may enter
+  # (setgid: the socket takes the folder's group, as gsp-web.socket does).
+  install -d -o "$GSP_WEB_USER" -g "$GSP_NGINX_USER" -m 2750 "$state/web"
+  # nginx's internal webhook listener; the folder is mounted into every proxy.
+  install -d -m 0755 "$state/webhook"
 }
 
 # A TCP port nothing listens on, from the kernel.
@@ -74,14 +150,15 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 # start_mariadb STATE: a private server on a unix socket under STATE/db.
 start_mariadb() {
   local db=$1/db
-  mkdir -p "$db/run"
+  # Run as mysql, as Debian's service does; gsp-web (another user) connects.
+  install -d -o mysql -g mysql -m 0755 "$db" "$db/run"
   if [ ! -d "$db/data/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$db/data" --user=root \
+    mariadb-install-db --no-defaults --datadir="$db/data" --user=mysql \
       --auth-root-authentication-method=normal --skip-test-db >"$db/install.log" 2>&1 ||
       { cat "$db/install.log"; die "mariadb-install-db failed"; }
   fi
   setsid mariadbd --no-defaults --datadir="$db/data" --socket="$db/run/mysqld.sock" \
-    --pid-file="$db/run/mysqld.pid" --log-error="$db/error.log" --skip-networking --user=root \
+    --pid-file="$db/run/mysqld.pid" --log-error="$db/error.log" --skip-networking --user=mysql \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --innodb-buffer-pool-size=128M --max-connections=500 </dev/null >"$db/stdout.log" 2>&1 &
   wait_for 60 "MariaDB" mariadb --no-defaults -S "$db/run/mysqld.sock" -uroot -e 'SELECT 1'
@@ -100,6 +177,8 @@ stop_mariadb() {
 create_database() {
   local state=$1
   [ -f "$state/db-password" ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$state/db-password"
+  chown "root:$GSP_WEB_USER" "$state/db-password"
+  chmod 0640 "$state/db-password"
   local pw; pw=$(cat "$state/db-password")
   mariadb --no-defaults -S "$state/db/run/mysqld.sock" -uroot <<SQL
 CREATE DATABASE IF NOT EXISTS gsp CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
@@ -115,10 +194,10 @@ write_config() {
   cat >"$state/gsp.ini" <<INI
 # Written by scripts/lib.sh for a local run; see etc/gsp.ini.example.in for every key.
 [web]
-socket = $state/gsp-web.sock
-socket-mode = 0666
+socket = $state/web/gsp-web.sock
+socket-mode = 0660
 threads = 8
-templates-dir = $GSP_ROOT/templates
+templates-dir = $GSP_PREFIX/share/gsp/templates
 [database]
 socket = $state/db/run/mysqld.sock
 user = gsp
@@ -135,20 +214,34 @@ object-prefix = ${GSP_OBJECT_PREFIX:-gsplocal}
 port-min = ${GSP_PORT_MIN:-30000}
 port-max = ${GSP_PORT_MAX:-30999}
 [admin]
-sql-dir = $GSP_ROOT/sql
+sql-dir = $GSP_PREFIX/share/gsp/sql
 INI
   for line in "$@"; do echo "$line" >>"$state/gsp.ini"; done
+  chown "root:$GSP_WEB_USER" "$state/gsp.ini"
+  chmod 0640 "$state/gsp.ini"
 }
 
 migrate() {
-  "$GSP_BUILD/src/gsp-admin" --config="$1/gsp.ini" migrate
+  "$GSP_PREFIX/sbin/gsp-admin" --config="$1/gsp.ini" migrate
+}
+
+# web_command STATE: the installed gsp-web as the user of gsp-web.service.
+# It still opens the Docker socket itself, hence the docker group.
+web_command() {
+  local state=$1
+  require_reachable "$GSP_WEB_USER" "gsp-web" "$state/gsp.ini" "$state/db-password" \
+    "$GSP_PREFIX/share/gsp/templates/layout.tpl" "$state/db/run" "$state/web"
+  echo setpriv --reuid="$GSP_WEB_USER" --regid="$GSP_WEB_USER" --groups=docker -- \
+    "$GSP_PREFIX/sbin/gsp-web" --config="$state/gsp.ini"
 }
 
 start_web() {
-  local state=$1
-  setsid "$GSP_BUILD/src/gsp-web" --config="$state/gsp.ini" </dev/null >>"$state/gsp-web.log" 2>&1 &
+  local state=$1 cmd
+  cmd=$(web_command "$state") || exit 1
+  # shellcheck disable=SC2086
+  setsid $cmd </dev/null >>"$state/gsp-web.log" 2>&1 &
   echo $! >"$state/gsp-web.pid"
-  wait_for 20 "gsp-web" test -S "$state/gsp-web.sock"
+  wait_for 20 "gsp-web (see $state/gsp-web.log)" test -S "$state/web/gsp-web.sock"
 }
 
 stop_web() {
@@ -166,14 +259,15 @@ stop_web() {
 start_nginx() {
   local state=$1 port=$2 auth_rate=${3:-10}
   mkdir -p "$state/nginx"
+  local static_dir=${GSP_STATIC_DIR:-$GSP_PREFIX/share/gsp/static}
+  require_reachable "$GSP_NGINX_USER" "nginx's worker" "$static_dir/style.css" "$state/web" "$state/nginx"
   sh "$GSP_ROOT/nginx/render-site.sh" "$GSP_ROOT/nginx/gsp-site.conf.in" listen="127.0.0.1:$port" \
-    fcgi_socket="$state/gsp-web.sock" webhook_socket="$state/webhook/webhook.sock" \
-    static_dir="${GSP_STATIC_DIR:-$GSP_ROOT/static}" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
-  sed "s|@state@|$state/nginx|g" "$GSP_ROOT/nginx/local-nginx.conf.in" >"$state/nginx/nginx.conf"
+    fcgi_socket="$state/web/gsp-web.sock" webhook_socket="$state/webhook/webhook.sock" \
+    static_dir="$static_dir" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
+  sed -e "s|@state@|$state/nginx|g" -e "s|@user@|$GSP_NGINX_USER|g" \
+    "$GSP_ROOT/nginx/local-nginx.conf.in" >"$state/nginx/nginx.conf"
   # The site includes fastcgi_params relative to nginx's configuration folder, as on Debian.
   cp /etc/nginx/fastcgi_params "$state/nginx/fastcgi_params"
-  # The webhook socket gets a folder of its own: that folder is mounted into every proxy.
-  mkdir -p "$state/webhook"
   rm -f "$state/webhook/webhook.sock"
   nginx -t -q -p "$state/nginx" -c "$state/nginx/nginx.conf" -e "$state/nginx/error.log" ||
     die "nginx rejected the configuration"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Brings the whole platform up on this machine: installs what is missing,
-# builds, starts a Docker engine if none runs and builds the proxy and demo-game
-# images, starts a private MariaDB (state in var/local), gsp-web and nginx on
-# http://127.0.0.1:8080, applies migrations, and stops everything on Ctrl-C.
+# builds, installs into /opt/gsp-local (`make install`), starts a Docker engine
+# if none runs and builds the proxy and demo-game images, starts a private
+# MariaDB (state in /var/lib/gsp-local/local), gsp-web (as the gsp user) and
+# nginx on http://127.0.0.1:8080, applies migrations, and stops everything on
+# Ctrl-C (or SIGTERM).
 # Game servers (containers) keep running after Ctrl-C, like on a real host;
 # the next run picks them up again.
 # Usage: scripts/run-local.sh [PORT]
@@ -10,12 +12,13 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 PORT=${1:-8080}
-STATE=$GSP_ROOT/var/local
+STATE=$GSP_VAR/local
 
 install_packages
 build_platform
-
-mkdir -p "$STATE"
+install_platform
+ensure_service_users
+prepare_state "$STATE"
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   die "port $PORT is already in use; stop what holds it or pass another port: scripts/run-local.sh 8081"
 fi
@@ -43,6 +46,8 @@ cat <<MSG
   Sign in with any email (mock sign-in is on for local runs); admin@example.com is an admin.
   Create a "Demo Game" server, then wake it from another terminal:  nc 127.0.0.1 PORT
   Logs: $STATE/gsp-web.log, $STATE/nginx/error.log, $STATE/db/error.log
+  The database and config stay in $STATE between runs; to start afresh, stop
+  this and run:  rm -rf $STATE
   Press Ctrl-C to stop everything.
 
 MSG

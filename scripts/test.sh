@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs what is missing, builds, runs the unit
-# tests, starts a private MariaDB, gsp-web and nginx on a free port, runs the
-# integration tests through nginx, the browser test in headless Chromium and
-# the packaging checks, then prints one line: "N passed, N failed".
+# Runs the whole test suite: installs what is missing, builds, installs into
+# /opt/gsp-local, runs the unit tests, starts a private MariaDB, gsp-web (as
+# the gsp user) and nginx on a free port (state in /var/lib/gsp-local/test-PID),
+# runs the integration tests through nginx, the browser test in headless
+# Chromium, the packaging checks and the run command from a private checkout,
+# then prints one line: "N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 set -e
 install_packages
 build_platform
+install_platform
+ensure_service_users
 set +e
 
-STATE=$GSP_ROOT/var/test-$$
-rm -rf "$GSP_ROOT"/var/test-*
-mkdir -p "$STATE"
+STATE=$GSP_VAR/test-$$
+rm -rf "$GSP_VAR"/test-*
+prepare_state "$STATE"
 PASSED=0
 FAILED=0
 FAILED_NAMES=()
@@ -72,10 +76,11 @@ write_config "$STATE"
 migrate "$STATE" >/dev/null
 PORT=$(free_port)
 # gsp-web is our child here, so its exit code can be checked after SIGTERM.
-"$GSP_BUILD/src/gsp-web" --config="$STATE/gsp.ini" </dev/null >>"$STATE/gsp-web.log" 2>&1 &
+WEB_COMMAND=$(web_command "$STATE")
+$WEB_COMMAND </dev/null >>"$STATE/gsp-web.log" 2>&1 &
 WEB_PID=$!
 echo $WEB_PID >"$STATE/gsp-web.pid"
-wait_for 20 "gsp-web" test -S "$STATE/gsp-web.sock"
+wait_for 20 "gsp-web" test -S "$STATE/web/gsp-web.sock"
 start_nginx "$STATE" "$PORT" 200
 set +e
 
@@ -91,7 +96,7 @@ chmod +x "$STATE/restart-db"
 
 say "integration tests through nginx"
 GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
-  GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_BUILD/src/gsp-admin --config=$STATE/gsp.ini" \
+  GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_PREFIX/sbin/gsp-admin --config=$STATE/gsp.ini" \
   GSP_TEST_RESTART_DB="bash $STATE/restart-db" \
   "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
 count_runner integration_tests "$STATE/integration.out" $?
@@ -110,14 +115,15 @@ verify_units() {
   local root="$STATE/install"
   rm -rf "$root"
   make -C "$GSP_BUILD" install DESTDIR="$root" >/dev/null
-  test -x "$root/usr/sbin/gsp-web" && test -f "$root/etc/gsp/gsp.ini.example" &&
-    test -f "$root/etc/nginx/sites-available/gsp-site.conf" && test -f "$root/usr/share/gsp/templates/layout.tpl" &&
-    test -f "$root/usr/share/gsp/sql/001_initial_schema.sql" && test -f "$root/usr/share/gsp/static/style.css" || return 1
+  local p=$root$GSP_PREFIX
+  test -x "$p/sbin/gsp-web" && test -f "$p/etc/gsp/gsp.ini.example" &&
+    test -f "$p/etc/nginx/sites-available/gsp-site.conf" && test -f "$p/share/gsp/templates/layout.tpl" &&
+    test -f "$p/share/gsp/sql/001_initial_schema.sql" && test -f "$p/share/gsp/static/style.css" || return 1
   # verify checks that ExecStart exists, so point it at the staged binary.
   local units="$STATE/units"
   mkdir -p "$units"
-  sed "s|/usr/sbin/|$root/usr/sbin/|" "$root/usr/lib/systemd/system/gsp-web.service" >"$units/gsp-web.service"
-  cp "$root/usr/lib/systemd/system/gsp-web.socket" "$units/"
+  sed "s|$GSP_PREFIX/sbin/|$p/sbin/|" "$p/lib/systemd/system/gsp-web.service" >"$units/gsp-web.service"
+  cp "$p/lib/systemd/system/gsp-web.socket" "$units/"
   systemd-analyze verify "$units/gsp-web.service" "$units/gsp-web.socket" 2>&1 | tee "$STATE/verify.out"
   ! grep -q . "$STATE/verify.out"
 }
@@ -140,8 +146,8 @@ check "nginx accepts the production site file" bash -c "
   sed 's|include $STATE/nginx/gsp-site.conf;|include $STATE/nginx/prod-site.conf;|' '$STATE/nginx/nginx.conf' > '$STATE/nginx/prod.conf' &&
   nginx -t -q -p '$STATE/nginx' -c '$STATE/nginx/prod.conf' -e '$STATE/nginx/prod-error.log'"
 check "gsp-web --help lists its options; a bad value is refused by name" bash -c "
-  '$GSP_BUILD/src/gsp-web' --help | grep -q 'web.threads' &&
-  ! '$GSP_BUILD/src/gsp-web' --config='$STATE/gsp.ini' --web.threads=0 2>'$STATE/bad.out' &&
+  '$GSP_PREFIX/sbin/gsp-web' --help | grep -q 'web.threads' &&
+  ! '$GSP_PREFIX/sbin/gsp-web' --config='$STATE/gsp.ini' --web.threads=0 2>'$STATE/bad.out' &&
   grep -q 'web.threads' '$STATE/bad.out'"
 sigterm_exits_cleanly() {
   # A request in flight when SIGTERM arrives is still answered; then exit 0.
@@ -151,7 +157,7 @@ sigterm_exits_cleanly() {
   wait "$WEB_PID"; local rc=$?
   wait $curl_pid
   echo "gsp-web exit code $rc, in-flight request answered $(cat "$STATE/inflight.code")"
-  [ "$rc" -eq 0 ] && [ ! -S "$STATE/gsp-web.sock" ]
+  [ "$rc" -eq 0 ] && [ ! -S "$STATE/web/gsp-web.sock" ]
 }
 check "gsp-web exits 0 on SIGTERM and removes its socket" sigterm_exits_cleanly
 
@@ -183,6 +189,53 @@ start_dockerd "$STATE" || echo "dockerd did not start: the docker integration te
 "$GSP_ROOT/tests/docker/build_test_image.sh" >"$STATE/docker-image.out" 2>&1 || cat "$STATE/docker-image.out"
 "$GSP_BUILD/tests/docker/docker_integration_tests" >"$STATE/docker-integration.out" 2>&1
 count_runner docker_integration_tests "$STATE/docker-integration.out" $?
+
+# ---- the run command from a checkout in a private folder (mode 0700, owned by
+# root, as /root is): it must serve from what it installed, not from the
+# checkout. Reuses this suite's build; its own state, port and port range.
+say "the run command from a private checkout"
+run_command_from_private_checkout() {
+  local dir; dir=$(mktemp -d)
+  [ "$(stat -c %a "$dir")" = 700 ] || return 1
+  (cd "$GSP_ROOT" && git ls-files -z | tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$dir"
+  local var=$STATE/private-run port; port=$(free_port)
+  GSP_REUSE_BUILD=$GSP_BUILD GSP_VAR=$var GSP_OBJECT_PREFIX=gspprivate GSP_PORT_MIN=32500 GSP_PORT_MAX=32599 \
+    setsid bash "$dir/scripts/run-local.sh" "$port" </dev/null >"$STATE/private-run.out" 2>&1 &
+  local pid=$! up=0
+  for _ in $(seq 1 1800); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/auth/login" && { up=1; break; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  local rc=1
+  if [ "$up" = 1 ]; then
+    echo "the dashboard answers on port $port; creating and waking a Demo Game server"
+    GSP_TEST_BASE_URL="http://127.0.0.1:$port" GSP_TEST_CONFIG="$var/local/gsp.ini" \
+      GSP_TEST_WEBHOOK_SOCKET="$var/local/webhook/webhook.sock" \
+      "$GSP_BUILD/tests/integration_tests" ServersTest::createWakeHibernateDelete
+    rc=$?
+  else
+    tail -20 "$STATE/private-run.out"
+  fi
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"; local stopped=$?
+  echo "the run command exited $stopped after SIGTERM"
+  remove_docker_objects gspprivate
+  rm -rf "$dir"
+  [ "$rc" -eq 0 ] && [ "$stopped" -eq 0 ]
+}
+check "the run command works from a checkout in a 0700 folder (dashboard, create and wake)" \
+  run_command_from_private_checkout
+unreachable_path_is_named() {
+  local dir; dir=$(mktemp -d)
+  mkdir "$dir/site" && touch "$dir/site/style.css"
+  local out; out=$( (require_reachable "$GSP_NGINX_USER" "nginx's worker" "$dir/site/style.css") 2>&1 )
+  local rc=$?
+  rm -rf "$dir"
+  echo "$out"
+  [ "$rc" -ne 0 ] && echo "$out" | grep -qF "runs as user '$GSP_NGINX_USER' and cannot reach $dir/site/style.css: $dir is drwx------ root:root"
+}
+check "a path a service user cannot reach stops the commands with the folder and the user" unreachable_path_is_named
 
 echo
 for name in "${FAILED_NAMES[@]}"; do echo "FAILED: $name"; done

@@ -29,6 +29,7 @@ start_mariadb "$STATE"
 create_database "$STATE"
 write_config "$STATE"
 migrate "$STATE" >/dev/null
+start_agent "$STATE"
 start_web "$STATE"
 PORT=$(free_port)
 start_nginx "$STATE" "$PORT"

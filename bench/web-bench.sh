@@ -3,7 +3,9 @@
 # GET /billing through nginx -> gsp-web -> MariaDB, against nginx serving a
 # static file of the same size, in the same run. Seeds one user with 50
 # servers (and their ports) and 200 ledger rows first. The pages are measured
-# as configured (page cache on) and again with the cache off.
+# as configured (page cache on) and again with the cache off. Then a real Demo
+# Game server on the Docker engine, awake: its page and the two live polls
+# every open server page sends (/servers/ID/status, /servers/ID/logs).
 # Usage: bench/web-bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -17,14 +19,20 @@ build_platform
 install_platform
 ensure_service_users
 
+mkdir -p "$STATE"
+start_dockerd "$STATE" || die "the Docker engine did not start"
+export GSP_OBJECT_PREFIX=gspwebbench GSP_PORT_MIN=33000 GSP_PORT_MAX=33099  # apart from runs and tests
+remove_docker_objects "$GSP_OBJECT_PREFIX"
+build_images
 stop_all "$STATE" 2>/dev/null || true
 rm -rf "$STATE"
 prepare_state "$STATE"
-trap 'stop_all "$STATE"' EXIT
+trap 'remove_docker_objects "$GSP_OBJECT_PREFIX"; stop_all "$STATE"' EXIT
 start_mariadb "$STATE"
 create_database "$STATE"
 write_config "$STATE"
 migrate "$STATE" >/dev/null
+start_agent "$STATE"
 start_web "$STATE"
 
 TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -106,3 +114,32 @@ share() {  # share KEY LABEL
 share ____page__no_database "404, no database"
 share dashboard__no_cache "dashboard, no cache"
 share billing__no_cache "billing, no cache"
+
+# ---- a real server: its page and the live polls of an open server page ----
+JAR=$STATE/cookies
+csrf() { curl -sf -b "$JAR" -c "$JAR" "$URL$1" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
+token=$(csrf "/auth/mock/google")
+curl -sf -o /dev/null -b "$JAR" -c "$JAR" --data "provider=google&email=bench-live@example.com&next=/dashboard&csrf_token=$token" "$URL/auth/mock-login"
+SQL="mariadb --no-defaults -S $STATE/db/run/mysqld.sock -uroot gsp -N -e"
+game=$($SQL "SELECT id FROM game_images WHERE slug = 'demo-game'")
+token=$(csrf "/servers/create")
+curl -s -o /dev/null -b "$JAR" -c "$JAR" --data "csrf_token=$token&game_id=$game&name=web-bench" "$URL/servers/create"
+ID=""
+for _ in $(seq 1 600); do  # the server exists once its create is done
+  ID=$($SQL "SELECT id FROM servers WHERE name = 'web-bench' AND state = 'SLEEPING'")
+  [ -n "$ID" ] && break
+  sleep 0.1
+done
+[ -n "$ID" ] || die "creating the Demo Game server failed"
+PUBLIC=$($SQL "SELECT public_port FROM server_ports WHERE server_id = $ID AND protocol = 'tcp'")
+exec 3<>"/dev/tcp/127.0.0.1/$PUBLIC"
+printf 'wake\n' >&3
+IFS= read -r -t 60 _ <&3 || die "the Demo Game server did not wake"
+exec 3<&-
+LIVE_TOKEN=$(awk '$6 == "gsp_session" {print $7}' "$JAR")
+echo
+echo "Demo Game server $ID, awake (console lines: $(curl -sf -H "Cookie: gsp_session=$LIVE_TOKEN" "$URL/servers/$ID/logs?tail=50" | grep -o '"text"' | wc -l))"
+run_wrk "GET /servers/ID" "/servers/$ID" "$LIVE_TOKEN"
+run_wrk "GET .../status" "/servers/$ID/status" "$LIVE_TOKEN"
+run_wrk "GET .../logs" "/servers/$ID/logs?tail=50" "$LIVE_TOKEN"
+for name in "GET /servers/ID" "GET .../status" "GET .../logs"; do share "${name//[^a-z]/_}" "$name"; done

@@ -62,7 +62,8 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/webhook_request.h \
 	src/core/log.cc \
 	src/core/log.h \
-	src/core/status.h
+	src/core/status.h \
+	src/core/unique_fd.h
 
 # The programs go into FROM-scratch images: libstdc++, libgcc, Boost and
 # libcrypto (SHA-256 only) are linked in statically, so only glibc is needed at run time.

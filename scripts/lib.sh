@@ -17,7 +17,10 @@ GSP_PREFIX=/opt/gsp-local
 # benchmarks (bench*/): databases, config, sockets, logs.
 GSP_VAR=${GSP_VAR:-/var/lib/gsp-local}
 # The users of the units (systemd/*.service) and of Debian's nginx workers.
+# gsp-agent runs as its own user in the gsp group (which may ask it) and the
+# docker group; gsp-web is in neither the docker group nor any other.
 GSP_WEB_USER=gsp
+GSP_AGENT_USER=gsp-agent
 GSP_NGINX_USER=www-data
 # Installed files and state folders must be readable by those users, whatever
 # umask the caller's shell has.
@@ -81,13 +84,19 @@ install_platform() {
     { tail -30 "$GSP_BUILD/make.out"; die "make install failed (see $GSP_BUILD/make.out)"; }
 }
 
-# ensure_service_users: the system user gsp-web runs as (nginx's www-data and
-# MariaDB's mysql come with their packages).
+# ensure_service_users: the system users gsp-web and gsp-agent run as
+# (nginx's www-data and MariaDB's mysql come with their packages).
 ensure_service_users() {
-  id -u "$GSP_WEB_USER" >/dev/null 2>&1 && return 0
-  say "creating the system user $GSP_WEB_USER"
-  useradd --system --user-group --no-create-home --home-dir /nonexistent \
-    --shell /usr/sbin/nologin "$GSP_WEB_USER" || die "could not create the user $GSP_WEB_USER"
+  if ! id -u "$GSP_WEB_USER" >/dev/null 2>&1; then
+    say "creating the system user $GSP_WEB_USER"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin "$GSP_WEB_USER" || die "could not create the user $GSP_WEB_USER"
+  fi
+  if ! id -u "$GSP_AGENT_USER" >/dev/null 2>&1; then
+    say "creating the system user $GSP_AGENT_USER"
+    useradd --system --gid "$GSP_WEB_USER" --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin "$GSP_AGENT_USER" || die "could not create the user $GSP_AGENT_USER"
+  fi
 }
 
 # require_reachable USER WHO PATH...: stops with a message naming the folder
@@ -125,6 +134,8 @@ prepare_state() {
   install -d -o "$GSP_WEB_USER" -g "$GSP_NGINX_USER" -m 2750 "$state/web"
   # nginx's internal webhook listener; the folder is mounted into every proxy.
   install -d -m 0755 "$state/webhook"
+  # gsp-agent's request socket: the agent creates it, the gsp group may enter.
+  install -d -o "$GSP_AGENT_USER" -g "$GSP_WEB_USER" -m 0750 "$state/agent"
 }
 
 # A TCP port nothing listens on, from the kernel.
@@ -213,6 +224,10 @@ webhook-socket = $state/webhook/webhook.sock
 object-prefix = ${GSP_OBJECT_PREFIX:-gsplocal}
 port-min = ${GSP_PORT_MIN:-30000}
 port-max = ${GSP_PORT_MAX:-30999}
+[agent]
+socket = $state/agent/agent.sock
+socket-group = $GSP_WEB_USER
+allowed-users = $GSP_WEB_USER
 [admin]
 sql-dir = $GSP_PREFIX/share/gsp/sql
 INI
@@ -225,14 +240,32 @@ migrate() {
   "$GSP_PREFIX/sbin/gsp-admin" --config="$1/gsp.ini" migrate
 }
 
-# web_command STATE: the installed gsp-web as the user of gsp-web.service.
-# It still opens the Docker socket itself, hence the docker group.
+# web_command STATE: the installed gsp-web as the user of gsp-web.service,
+# with no supplementary group: the Docker socket is closed to it.
 web_command() {
   local state=$1
   require_reachable "$GSP_WEB_USER" "gsp-web" "$state/gsp.ini" "$state/db-password" \
-    "$GSP_PREFIX/share/gsp/templates/layout.tpl" "$state/db/run" "$state/web"
-  echo setpriv --reuid="$GSP_WEB_USER" --regid="$GSP_WEB_USER" --groups=docker -- \
+    "$GSP_PREFIX/share/gsp/templates/layout.tpl" "$state/db/run" "$state/web" "$state/agent"
+  echo setpriv --reuid="$GSP_WEB_USER" --regid="$GSP_WEB_USER" --clear-groups -- \
     "$GSP_PREFIX/sbin/gsp-web" --config="$state/gsp.ini"
+}
+
+# agent_command STATE: the installed gsp-agent as the user of gsp-agent.service
+# (group gsp, so its socket can be given to gsp-web; supplementary group docker).
+agent_command() {
+  local state=$1
+  require_reachable "$GSP_AGENT_USER" "gsp-agent" "$state/gsp.ini" "$state/db-password" "$state/db/run" "$state/agent"
+  echo setpriv --reuid="$GSP_AGENT_USER" --regid="$GSP_WEB_USER" --groups=docker -- \
+    "$GSP_PREFIX/sbin/gsp-agent" --config="$state/gsp.ini"
+}
+
+start_agent() {
+  local state=$1 cmd
+  cmd=$(agent_command "$state") || exit 1
+  # shellcheck disable=SC2086
+  setsid $cmd </dev/null >>"$state/gsp-agent.log" 2>&1 &
+  echo $! >"$state/gsp-agent.pid"
+  wait_for 20 "gsp-agent (see $state/gsp-agent.log)" test -S "$state/agent/agent.sock"
 }
 
 start_web() {
@@ -244,14 +277,8 @@ start_web() {
   wait_for 20 "gsp-web (see $state/gsp-web.log)" test -S "$state/web/gsp-web.sock"
 }
 
-stop_web() {
-  local pidfile=$1/gsp-web.pid
-  [ -f "$pidfile" ] || return 0
-  local pid; pid=$(cat "$pidfile")
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$pidfile"
-}
+stop_web() { stop_pidfile "$1/gsp-web.pid"; }
+stop_agent() { stop_pidfile "$1/gsp-agent.pid"; }
 
 # start_nginx STATE PORT [AUTH_RATE]: the rendered production site on 127.0.0.1:PORT.
 # The tests sign in many times a second, so they raise the /auth rate limit.
@@ -319,8 +346,18 @@ build_images() {
     { tail -30 "$GSP_BUILD/make.out"; die "building the images failed"; }
 }
 
+# stop_pidfile PIDFILE: SIGTERM, then up to 10 s for the process to go.
+stop_pidfile() {
+  [ -f "$1" ] || return 0
+  local pid; pid=$(cat "$1")
+  kill -TERM "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$1"
+}
+
 stop_all() {
   stop_nginx "$1"
   stop_web "$1"
+  stop_agent "$1"
   stop_mariadb "$1"
 }

@@ -2,8 +2,8 @@
 # Brings the whole platform up on this machine: installs what is missing,
 # builds, installs into /opt/gsp-local (`make install`), starts a Docker engine
 # if none runs and builds the proxy and demo-game images, starts a private
-# MariaDB (state in /var/lib/gsp-local/local), gsp-web (as the gsp user) and
-# nginx on http://127.0.0.1:8080, applies migrations, and stops everything on
+# MariaDB (state in /var/lib/gsp-local/local), gsp-agent (the only holder of
+# the Docker socket), gsp-web (as the gsp user) and nginx on http://127.0.0.1:8080, applies migrations, and stops everything on
 # Ctrl-C (or SIGTERM).
 # Game servers (containers) keep running after Ctrl-C, like on a real host;
 # the next run picks them up again.
@@ -36,7 +36,8 @@ create_database "$STATE"
 write_config "$STATE"
 say "applying migrations"
 migrate "$STATE"
-say "starting gsp-web and nginx"
+say "starting gsp-agent, gsp-web and nginx"
+start_agent "$STATE"
 start_web "$STATE"
 start_nginx "$STATE" "$PORT"
 
@@ -45,14 +46,15 @@ cat <<MSG
   The platform is up:  http://127.0.0.1:$PORT
   Sign in with any email (mock sign-in is on for local runs); admin@example.com is an admin.
   Create a "Demo Game" server, then wake it from another terminal:  nc 127.0.0.1 PORT
-  Logs: $STATE/gsp-web.log, $STATE/nginx/error.log, $STATE/db/error.log
+  Logs: $STATE/gsp-web.log, $STATE/gsp-agent.log, $STATE/nginx/error.log, $STATE/db/error.log
   The database and config stay in $STATE between runs; to start afresh, stop
   this and run:  rm -rf $STATE
   Press Ctrl-C to stop everything.
 
 MSG
 # Stay in the foreground until Ctrl-C, or until a service dies.
-while kill -0 "$(cat "$STATE/gsp-web.pid")" 2>/dev/null && [ -S "$STATE/db/run/mysqld.sock" ]; do
+while kill -0 "$(cat "$STATE/gsp-web.pid")" 2>/dev/null && kill -0 "$(cat "$STATE/gsp-agent.pid")" 2>/dev/null &&
+  [ -S "$STATE/db/run/mysqld.sock" ]; do
   sleep 1
 done
 die "a service stopped unexpectedly; see the logs above"

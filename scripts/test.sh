@@ -69,11 +69,24 @@ export GSP_PORT_MIN=31000 GSP_PORT_MAX=31999
 remove_docker_objects "$GSP_OBJECT_PREFIX"
 build_images
 
-say "starting MariaDB, gsp-web and nginx"
+say "starting MariaDB, gsp-agent, gsp-web and nginx"
 start_mariadb "$STATE"
 create_database "$STATE"
 write_config "$STATE"
 migrate "$STATE" >/dev/null
+# A Demo Game whose save on SIGTERM takes 4 s, as a big world's would: hibernates
+# that last long enough to kill the agent in the middle of one.
+mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp <<'SQL'
+INSERT INTO game_images (slug, friendly_name, description, docker_image, default_internal_port, data_path,
+                         default_env, min_ram_mb, min_cpu_millis, price_cents_per_hour, idle_minutes)
+SELECT 'demo-game-slow-save', 'Demo Game (slow save)', 'The Demo Game, taking 4 s to save its world.',
+       docker_image, 7000, '/data', '{"GSP_DEMO_SAVE_MS":"4000"}', 64, 250, 1, 15
+FROM game_images WHERE slug = 'demo-game';
+INSERT INTO game_image_ports (game_image_id, protocol, internal_port)
+SELECT g.id, p.protocol, p.internal_port FROM game_images g, game_image_ports p JOIN game_images d ON d.id = p.game_image_id
+WHERE g.slug = 'demo-game-slow-save' AND d.slug = 'demo-game';
+SQL
+start_agent "$STATE"
 PORT=$(free_port)
 # gsp-web is our child here, so its exit code can be checked after SIGTERM.
 WEB_COMMAND=$(web_command "$STATE")
@@ -93,11 +106,20 @@ stop_mariadb "$STATE"
 start_mariadb "$STATE"
 SH
 chmod +x "$STATE/restart-db"
+cat >"$STATE/start-agent" <<SH
+#!/bin/bash
+# Starts the test gsp-agent again (used by the test that kills it).
+set -e
+source "$GSP_ROOT/scripts/lib.sh"
+start_agent "$STATE"
+SH
+chmod +x "$STATE/start-agent"
 
 say "integration tests through nginx"
 GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
   GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_PREFIX/sbin/gsp-admin --config=$STATE/gsp.ini" \
-  GSP_TEST_RESTART_DB="bash $STATE/restart-db" \
+  GSP_TEST_RESTART_DB="bash $STATE/restart-db" GSP_TEST_AGENT_SOCKET="$STATE/agent/agent.sock" \
+  GSP_TEST_AGENT_PIDFILE="$STATE/gsp-agent.pid" GSP_TEST_START_AGENT="bash $STATE/start-agent" \
   "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
 count_runner integration_tests "$STATE/integration.out" $?
 
@@ -122,9 +144,13 @@ verify_units() {
   # verify checks that ExecStart exists, so point it at the staged binary.
   local units="$STATE/units"
   mkdir -p "$units"
-  sed "s|$GSP_PREFIX/sbin/|$p/sbin/|" "$p/lib/systemd/system/gsp-web.service" >"$units/gsp-web.service"
+  for unit in gsp-web.service gsp-agent.service; do
+    sed "s|$GSP_PREFIX/sbin/|$p/sbin/|" "$p/lib/systemd/system/$unit" >"$units/$unit"
+  done
   cp "$p/lib/systemd/system/gsp-web.socket" "$units/"
-  systemd-analyze verify "$units/gsp-web.service" "$units/gsp-web.socket" 2>&1 | tee "$STATE/verify.out"
+  # gsp-web never joins the docker group; only the agent does.
+  ! grep -q '^SupplementaryGroups' "$units/gsp-web.service" && grep -q '^SupplementaryGroups=docker' "$units/gsp-agent.service" || return 1
+  systemd-analyze verify "$units/gsp-web.service" "$units/gsp-web.socket" "$units/gsp-agent.service" 2>&1 | tee "$STATE/verify.out"
   ! grep -q . "$STATE/verify.out"
 }
 check "install puts every file in place and systemd-analyze verify passes" verify_units
@@ -139,6 +165,16 @@ dist_is_complete() {
   [ -z "$missing" ] || { echo "missing from the release tarball:"; echo "$missing"; return 1; }
 }
 check "the release tarball (make dist) holds every tracked file" dist_is_complete
+web_cannot_open_docker() {
+  # gsp-web runs as its user with no supplementary group, and the engine's socket is closed to it.
+  local groups; groups=$(awk '/^Groups:/ {$1=""; print}' "/proc/$WEB_PID/status")
+  echo "gsp-web: uid $(awk '/^Uid:/ {print $2}' "/proc/$WEB_PID/status"), groups '${groups# }'; docker socket $(stat -c '%A %U:%G' /var/run/docker.sock)"
+  [ "$(awk '/^Uid:/ {print $2}' "/proc/$WEB_PID/status")" = "$(id -u "$GSP_WEB_USER")" ] &&
+    [ -z "${groups// /}" ] && ! runuser -u "$GSP_WEB_USER" -- test -w /var/run/docker.sock &&
+    ! ldd "$GSP_PREFIX/sbin/gsp-web" | grep -q libcurl &&
+    ! "$GSP_PREFIX/sbin/gsp-web" --help | grep -q 'docker\.'
+}
+check "gsp-web runs unprivileged: not root, no docker group, no Docker client, no Docker option" web_cannot_open_docker
 check "nginx accepts the production site file" bash -c "
   sh '$GSP_ROOT/nginx/render-site.sh' '$GSP_ROOT/nginx/gsp-site.conf.in' listen=127.0.0.1:1 \
     fcgi_socket=/run/gsp/gsp-web.sock webhook_socket=$STATE/prod-webhook.sock static_dir=/usr/share/gsp/static auth_rate=10 \

@@ -30,6 +30,12 @@ document.addEventListener("click", function (event) {
     badge.setAttribute("data-state", data.state);
     badge.className = "state state-large state-" + data.state.toLowerCase();
     message.textContent = data.state_message || "";
+    var job = document.getElementById("server-job");
+    if (job) {
+      job.textContent = data.job_line || "";
+      job.hidden = !data.job_line;
+      job.classList.toggle("server-job-failed", !!data.job_failed);
+    }
     document.getElementById("server-players").textContent = data.players;
     if (data.stats && data.stats.running) {
       cpu.textContent = data.stats.cpu_percent.toFixed(1) + " %";

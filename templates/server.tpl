@@ -7,6 +7,7 @@
   <span id="server-state" class="state state-{{STATE_CLASS}} state-large" data-server-id="{{ID}}" data-state="{{STATE}}" role="status" aria-live="polite">{{STATE}}</span>
 </div>
 <p id="server-message" class="server-message">{{STATE_MESSAGE}}</p>
+<p id="server-job" class="server-job{{#JOB_FAILED}} server-job-failed{{/JOB_FAILED}}" role="status" aria-live="polite"{{#NO_JOB}} hidden{{/NO_JOB}}>{{JOB_LINE}}</p>
 <div class="grid-2">
   <section class="card" aria-labelledby="connect-heading">
     <h2 id="connect-heading">Connect</h2>

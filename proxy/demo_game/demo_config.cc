@@ -28,6 +28,8 @@ DemoConfigLoad loadDemoConfig(int argc, const char* const* argv, const std::map<
       ("data-dir", po::value(&c.data_dir)->default_value(c.data_dir), "where save.json lives")
       ("burn-cpu", po::value(&c.burn_cpu_threads)->default_value(c.burn_cpu_threads),
        "threads that spin on the CPU from the start (for idle-detection tests)")
+      ("save-ms", po::value(&c.save_ms)->default_value(c.save_ms),
+       "milliseconds the save on SIGTERM takes, as a big world would (for stop and hibernate tests)")
       ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
   switch (proxy::parseFlagsAndEnvironment(d, argc, argv, env, "GSP_DEMO_", &load.message)) {
     case proxy::OptionsOutcome::kHelp:
@@ -45,6 +47,7 @@ DemoConfigLoad loadDemoConfig(int argc, const char* const* argv, const std::map<
   else if (c.tcp_port == 0 && c.udp_port == 0) load.message = "--tcp-port/--udp-port: at least one must be set";
   else if (c.data_dir.empty()) load.message = "--data-dir: must not be empty";
   else if (c.burn_cpu_threads < 0 || c.burn_cpu_threads > 64) load.message = "--burn-cpu: must be 0..64";
+  else if (c.save_ms < 0 || c.save_ms > 600000) load.message = "--save-ms: must be 0..600000";
   else if (!log::parseLevel(c.log_level, &level)) load.message = "--log-level: not one of debug, info, warn, error";
   else load.outcome = DemoConfigLoad::Outcome::kRun;
   return load;

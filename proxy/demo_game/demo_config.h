@@ -14,6 +14,7 @@ struct DemoConfig {
   int udp_port = 7000;  // 0 disables UDP
   std::string data_dir = "/data";
   int burn_cpu_threads = 0;  // threads spinning from the start (SIGUSR1 toggles one more)
+  int save_ms = 0;           // how long saving takes on SIGTERM, like a real game's world
   std::string log_level = "info";
 };
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -119,6 +120,10 @@ int main(int argc, char** argv) {
     log::info() << "demo game up (start #" << state.starts << "): tcp " << c.tcp_port << ", udp " << c.udp_port
                 << ", save " << save.path();
     loop.run();
+    if (c.save_ms > 0) {
+      log::info() << "saving the world (" << c.save_ms << " ms)";
+      std::this_thread::sleep_for(std::chrono::milliseconds(c.save_ms));
+    }
     if (!save.store(state, &error)) {
       log::error() << "saving failed: " << error;
       return 1;

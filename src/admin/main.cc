@@ -55,7 +55,7 @@ int listMigrations(const gsp::Config& config) {
 
 int main(int argc, char** argv, char** envp) {
   std::vector<std::string> args;
-  gsp::ConfigLoad load = gsp::loadConfig(argc, argv, envp, &args);
+  gsp::ConfigLoad load = gsp::loadConfig(argc, argv, envp, &args, gsp::ConfigFor::kAdmin);
   if (load.outcome == gsp::ConfigLoad::Outcome::kHelp) {
     printf("%s%s", kUsage, load.text.c_str());
     return 0;

@@ -83,6 +83,18 @@ po::options_description describeOptions() {
        "webhooks signed longer ago (or ahead) than this are refused (5-3600)")
       ("servers.object-prefix", po::value<std::string>()->default_value("gsp"),
        "prefix of the names and of the gsp.installation label of every Docker object made")
+      ("agent.socket", po::value<std::string>()->default_value("/run/gsp-agent/agent.sock"),
+       "gsp-agent's request socket (SOCK_SEQPACKET)")
+      ("agent.socket-group", po::value<std::string>()->default_value("gsp"),
+       "group of the agent's socket (mode 0660): the group of the programs that may ask")
+      ("agent.allowed-users", po::value<std::string>()->default_value("gsp"),
+       "comma-separated users whose requests the agent answers (root always)")
+      ("agent.max-jobs", po::value<int>()->default_value(8),
+       "jobs the agent runs at once (2-64); slow ones never take the last two, so wakes never wait")
+      ("agent.poll-ms", po::value<int>()->default_value(500),
+       "how often the agent looks for queued jobs it was not told about (50-60000)")
+      ("agent.timeout-ms", po::value<int>()->default_value(10000),
+       "how long a program waits for the agent's answer (100-600000)")
       ("docker.socket", po::value<std::string>()->default_value("/var/run/docker.sock"),
        "unix socket of the Docker engine")
       ("docker.timeout-seconds", po::value<int>()->default_value(30),
@@ -90,6 +102,33 @@ po::options_description describeOptions() {
       ("admin.sql-dir", po::value<std::string>()->default_value(GSP_PKGDATADIR "/sql"),
        "directory of the numbered SQL migrations")
       ("log.level", po::value<std::string>()->default_value("info"), "debug, info, warn or error");
+  return d;
+}
+
+// The sections each program reads ("log" etc.); kAll reads every one.
+std::vector<std::string> sectionsOf(ConfigFor program) {
+  switch (program) {
+    case ConfigFor::kWeb: return {"web", "database", "auth", "billing", "servers", "agent", "log"};
+    case ConfigFor::kAgent: return {"database", "servers", "agent", "docker", "log"};
+    case ConfigFor::kAdmin: return {"database", "admin", "agent", "log"};
+    case ConfigFor::kAll: break;
+  }
+  return {};
+}
+
+std::string sectionOf(const std::string& option) { return option.substr(0, option.find('.')); }
+
+// The options of `all` that `program` reads, plus help and config.
+po::options_description optionsFor(const po::options_description& all, ConfigFor program) {
+  if (program == ConfigFor::kAll) return all;
+  std::vector<std::string> sections = sectionsOf(program);
+  po::options_description d("Options (INI key = flag name without dashes; env GSP_SECTION_KEY)");
+  for (const auto& opt : all.options()) {
+    const std::string& name = opt->long_name();
+    if (name == "help" || name == "config" ||
+        std::find(sections.begin(), sections.end(), sectionOf(name)) != sections.end())
+      d.add(opt);
+  }
   return d;
 }
 
@@ -132,6 +171,11 @@ std::string validate(Config* c, const po::variables_map& vm) {
   if (!(err = range("servers.webhook-max-skew-seconds", c->servers_webhook_max_skew_seconds, 5, 3600)).empty())
     return err;
   if (!(err = range("docker.timeout-seconds", c->docker_timeout_seconds, 1, 600)).empty()) return err;
+  if (!(err = range("agent.max-jobs", c->agent_max_jobs, 2, 64)).empty()) return err;
+  if (!(err = range("agent.poll-ms", c->agent_poll_ms, 50, 60000)).empty()) return err;
+  if (!(err = range("agent.timeout-ms", c->agent_timeout_ms, 100, 600000)).empty()) return err;
+  if (c->agent_socket.empty() || c->agent_socket[0] != '/' || c->agent_socket.size() > 107)
+    return "invalid value for agent.socket: must be an absolute path of at most 107 bytes";
   if (c->servers_proxy_image.empty() || c->servers_proxy_image.find_first_of(" \t") != std::string::npos)
     return "invalid value for servers.proxy-image: '" + c->servers_proxy_image + "' is not an image name";
   if (c->servers_object_prefix.empty() || c->servers_object_prefix.size() > 32 ||
@@ -195,9 +239,10 @@ bool Config::isAdminEmail(const std::string& lowercase_email) const {
 }
 
 ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp,
-                      std::vector<std::string>* positional) {
+                      std::vector<std::string>* positional, ConfigFor program) {
   ConfigLoad load;
-  po::options_description desc = describeOptions();
+  const po::options_description every = describeOptions();
+  const po::options_description desc = optionsFor(every, program);
   po::options_description hidden;
   hidden.add_options()("positional", po::value<std::vector<std::string>>(), "");
   po::options_description all;
@@ -238,12 +283,23 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
     std::string file = vm["config"].as<std::string>();
     std::ifstream in(file);
     if (in) {
-      po::store(po::parse_config_file(in, desc, false), vm);
+      // The file is shared by every program: another program's keys are skipped,
+      // a key no program knows is an error.
+      po::parsed_options from_file = po::parse_config_file(in, desc, true);
+      for (const po::option& o : from_file.options) {
+        if (o.unregistered && !every.find_nothrow(o.string_key, false)) {
+          load.text = "unrecognised option '" + o.string_key + "' in " + file;
+          return load;
+        }
+      }
+      po::store(from_file, vm);
       load.config.config_file = file;
     } else if (!vm["config"].defaulted()) {
       load.text = "invalid value for config: cannot read '" + file + "'";
       return load;
     }
+    // Every other program's option takes its default, so the Config is whole.
+    po::store(po::parsed_options(&every), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     load.text = e.what();
@@ -283,6 +339,12 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.servers_webhook_socket = vm["servers.webhook-socket"].as<std::string>();
   c.servers_webhook_max_skew_seconds = vm["servers.webhook-max-skew-seconds"].as<int>();
   c.servers_object_prefix = vm["servers.object-prefix"].as<std::string>();
+  c.agent_socket = vm["agent.socket"].as<std::string>();
+  c.agent_socket_group = vm["agent.socket-group"].as<std::string>();
+  c.agent_allowed_users = vm["agent.allowed-users"].as<std::string>();
+  c.agent_max_jobs = vm["agent.max-jobs"].as<int>();
+  c.agent_poll_ms = vm["agent.poll-ms"].as<int>();
+  c.agent_timeout_ms = vm["agent.timeout-ms"].as<int>();
   c.docker_socket = vm["docker.socket"].as<std::string>();
   c.docker_timeout_seconds = vm["docker.timeout-seconds"].as<int>();
   c.sql_dir = vm["admin.sql-dir"].as<std::string>();

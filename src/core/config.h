@@ -55,6 +55,14 @@ struct Config {
   int servers_webhook_max_skew_seconds = 0;
   std::string servers_object_prefix;  // Docker object names start with it: "gsp-12-game"
 
+  // [agent]
+  std::string agent_socket;         // gsp-agent's request socket
+  std::string agent_socket_group;   // group of that socket: the programs that may ask
+  std::string agent_allowed_users;  // comma-separated users the agent answers (and root)
+  int agent_max_jobs = 0;           // jobs run at once
+  int agent_poll_ms = 0;            // how often the agent looks for jobs it was not poked for
+  int agent_timeout_ms = 0;         // how long an asker waits for an answer
+
   // [docker]
   std::string docker_socket;
   int docker_timeout_seconds = 0;
@@ -75,10 +83,16 @@ struct ConfigLoad {
   std::string text;  // help text or the error message
 };
 
+// The program reading the configuration: each takes the sections it uses as
+// flags and environment variables, and lists only those in --help (gsp-web has
+// no [docker] option: only gsp-agent talks to the engine). The one INI file may
+// hold every program's sections; another program's section there is ignored.
+enum class ConfigFor { kAll, kWeb, kAgent, kAdmin };
+
 // Reads argv (positional arguments are returned in `positional`), the environment
 // `envp` (GSP_* only) and the INI file named by --config / GSP_CONFIG, or the
-// default file when it exists.
+// default file when it exists. Options outside `program`'s sections keep their defaults.
 ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp,
-                      std::vector<std::string>* positional = nullptr);
+                      std::vector<std::string>* positional = nullptr, ConfigFor program = ConfigFor::kAll);
 
 }  // namespace gsp

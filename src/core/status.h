@@ -21,6 +21,8 @@ class Status {
   static Status forbidden(std::string m) { return Status(Code::kForbidden, std::move(m)); }
   static Status unavailable(std::string m) { return Status(Code::kUnavailable, std::move(m)); }
   static Status internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
+  // For a code carried across a process boundary (kOk gives ok(), without the message).
+  static Status withCode(Code c, std::string m) { return c == Code::kOk ? Status() : Status(c, std::move(m)); }
 
   bool isOk() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -13,8 +13,20 @@ Database::Database(DatabaseConfig config) : config_(std::move(config)) {}
 
 Database::~Database() { disconnect(); }
 
-void Database::threadInit() { sql::mysql::get_mysql_driver_instance()->threadInit(); }
-void Database::threadEnd() { sql::mysql::get_mysql_driver_instance()->threadEnd(); }
+namespace {
+
+// Connector/C++ 1.1 keeps its drivers in an unguarded std::map: threads that
+// ask for the driver at the same moment (a pool starting up) corrupt it and
+// crash. A function-local static is initialised exactly once, thread-safely.
+sql::mysql::MySQL_Driver* driver() {
+  static sql::mysql::MySQL_Driver* const instance = sql::mysql::get_mysql_driver_instance();
+  return instance;
+}
+
+}  // namespace
+
+void Database::threadInit() { driver()->threadInit(); }
+void Database::threadEnd() { driver()->threadEnd(); }
 
 sql::Connection& Database::connection() {
   if (conn_ && !conn_->isClosed()) return *conn_;
@@ -36,7 +48,7 @@ sql::Connection& Database::connection() {
   options["OPT_CONNECT_TIMEOUT"] = 3;
   options["OPT_READ_TIMEOUT"] = 30;
   options["OPT_WRITE_TIMEOUT"] = 30;
-  conn_.reset(sql::mysql::get_mysql_driver_instance()->connect(options));
+  conn_.reset(driver()->connect(options));
   std::unique_ptr<sql::Statement> st(conn_->createStatement());
   st->execute("SET time_zone = '+00:00'");
   return *conn_;

@@ -71,6 +71,16 @@ class Database {
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
 };
 
+// Connector/C++'s per-thread set-up for the lifetime of a scope: the first
+// member of whatever a thread owns that uses the database.
+class DatabaseThread {
+ public:
+  DatabaseThread() { Database::threadInit(); }
+  ~DatabaseThread() { Database::threadEnd(); }
+  DatabaseThread(const DatabaseThread&) = delete;
+  DatabaseThread& operator=(const DatabaseThread&) = delete;
+};
+
 // A database transaction on `db`: rolled back on destruction unless committed.
 class Transaction {
  public:

@@ -106,6 +106,30 @@ Result<int64_t> ServerRepository::create(const NewServer& server) {
   }
 }
 
+Status ServerRepository::reassignPorts(int64_t id, const std::vector<GamePort>& game_ports, int port_min,
+                                       int port_max) {
+  NewServer shape;
+  shape.ports = game_ports;
+  shape.port_min = port_min;
+  shape.port_max = port_max;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Transaction tx(db_);
+      // The old block stays taken while the new one is chosen: it is the one that failed.
+      auto rs = db_.sql("SELECT id FROM server_ports WHERE server_id = ?").arg(id).rows();
+      std::vector<int64_t> old;
+      while (rs->next()) old.push_back(rs->getInt64(1));
+      Status ports = allocatePorts(id, shape);
+      if (!ports.isOk()) return ports;
+      for (int64_t row : old) db_.sql("DELETE FROM server_ports WHERE id = ?").arg(row).update();
+      tx.commit();
+      return Status::ok();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != kDuplicateKey || attempt >= 4) throw;
+    }
+  }
+}
+
 std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64_t a, int64_t b) {
   auto rs = db_.sql("SELECT s.id, s.user_id, s.game_image_id, s.name, s.state, s.state_message, "
                     "COALESCE(s.proxy_container_id, ''), COALESCE(s.game_container_id, ''), "

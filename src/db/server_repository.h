@@ -90,6 +90,10 @@ class ServerRepository {
   bool transition(int64_t id, domain::ServerState from, domain::ServerState to, const std::string& cause,
                   const std::string& message = "");
 
+  // Gives a CREATING server a new random block of public ports (one of its
+  // ports turned out to be taken outside the platform). kUnavailable: none free.
+  Status reassignPorts(int64_t id, const std::vector<GamePort>& game_ports, int port_min, int port_max);
+
   void setDockerObjects(int64_t id, const std::string& network, const std::string& volume,
                         const std::string& proxy_container, const std::string& game_container);
 

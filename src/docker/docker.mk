@@ -2,8 +2,8 @@
 # (tests/docker), included at the end of the top-level Makefile.am. Paths are
 # relative to the top folder.
 
-# ---- the client, part of libgsp.a ----
-libgsp_a_SOURCES += \
+# ---- the client, part of libgspdocker.a ----
+libgspdocker_a_SOURCES += \
 	src/docker/api_version.cc \
 	src/docker/api_version.h \
 	src/docker/container_info.cc \
@@ -50,12 +50,12 @@ tests_docker_docker_unit_tests_SOURCES = \
 	tests/docker/log_stream_test.cc \
 	tests/test_main.cc
 tests_docker_docker_unit_tests_CXXFLAGS = $(AM_CXXFLAGS) $(CPPUNIT_CFLAGS)
-tests_docker_docker_unit_tests_LDADD = $(GSP_LIBS) $(CPPUNIT_LIBS)
+tests_docker_docker_unit_tests_LDADD = $(GSP_DOCKER_LIBS) $(GSP_CORE_LIBS) $(CPPUNIT_LIBS)
 
 tests_docker_docker_integration_tests_SOURCES = \
 	tests/docker/docker_integration_test.cc \
 	tests/test_main.cc
 tests_docker_docker_integration_tests_CXXFLAGS = $(AM_CXXFLAGS) $(CPPUNIT_CFLAGS)
-tests_docker_docker_integration_tests_LDADD = $(GSP_LIBS) $(CPPUNIT_LIBS)
+tests_docker_docker_integration_tests_LDADD = $(GSP_DOCKER_LIBS) $(GSP_CORE_LIBS) $(CPPUNIT_LIBS)
 
 EXTRA_DIST += tests/docker/build_test_image.sh

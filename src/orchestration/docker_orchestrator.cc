@@ -94,7 +94,7 @@ Status DockerOrchestrator::removeObjects(int64_t server_id) {
   return first;
 }
 
-Status DockerOrchestrator::provision(int64_t server_id) {
+Status DockerOrchestrator::create(int64_t server_id, const ProgressFn& progress) {
   db::ServerRepository servers(db_);
   std::optional<db::ServerRecord> s = servers.find(server_id);
   if (!s || s->state != ServerState::kCreating) return Status::conflict("The server is not being created.");
@@ -118,32 +118,56 @@ Status DockerOrchestrator::provision(int64_t server_id) {
                   "Please contact support.");
   }
 
+  // Something outside the platform may hold a public port: then other ports, a few times.
+  Status made;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    // What an interrupted earlier run (or the previous attempt) made goes first.
+    Status cleared = removeObjects(server_id);
+    if (!cleared.isOk()) return fail(cleared.message());
+    progress("Creating the containers", attempt - 1, 3);
+    made = makeObjects(*s, *game);
+    if (made.code() != Status::Code::kConflict) break;
+    log::warn() << "server " << server_id << ": " << made.message() << "; trying other ports";
+    Status moved = servers.reassignPorts(server_id, game->ports, config_.servers_port_min, config_.servers_port_max);
+    if (!moved.isOk()) return fail(moved.message());
+    s = servers.find(server_id);
+    if (!s || s->state != ServerState::kCreating) return Status::conflict("The server changed while it was being created.");
+  }
+  if (!made.isOk()) return fail(made.message());
+  if (!servers.transition(server_id, ServerState::kCreating, ServerState::kSleeping,
+                          "ready: the game sleeps until a player connects"))
+    return fail("the server changed while it was being created");
+  return Status::ok();
+}
+
+Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::GameImage& game) {
+  const int64_t server_id = s.id;
   docker::NetworkSpec net;
   net.name = objectName(server_id, "net");
   net.labels = labels(server_id, "network");
   docker::DockerResult<std::string> net_id = docker_->createNetwork(net);
-  if (!net_id.isOk()) return fail(explain("be created", net_id.error()));
+  if (!net_id.isOk()) return Status::unavailable(explain("be created", net_id.error()));
 
   docker::VolumeSpec volume;
   volume.name = objectName(server_id, "data");
   volume.labels = labels(server_id, "data");
   docker::DockerResult<docker::VolumeInfo> made_volume = docker_->createVolume(volume);
-  if (!made_volume.isOk()) return fail(explain("be created", made_volume.error()));
+  if (!made_volume.isOk()) return Status::unavailable(explain("be created", made_volume.error()));
 
   docker::ContainerSpec game_spec;
   game_spec.name = objectName(server_id, "game");
-  game_spec.image = game->docker_image;
-  game_spec.env = envFromJson(game->default_env);
+  game_spec.image = game.docker_image;
+  game_spec.env = envFromJson(game.default_env);
   game_spec.labels = labels(server_id, "game");
   game_spec.network = net.name;
   game_spec.network_aliases = {"game"};
-  game_spec.mounts.push_back({docker::Mount::Type::kVolume, volume.name, game->data_path, false});
+  game_spec.mounts.push_back({docker::Mount::Type::kVolume, volume.name, game.data_path, false});
   game_spec.restart = docker::RestartPolicy::kNo;
-  game_spec.memory_bytes = static_cast<int64_t>(game->min_ram_mb) << 20;
-  game_spec.nano_cpus = static_cast<int64_t>(game->min_cpu_millis) * 1000000;
+  game_spec.memory_bytes = static_cast<int64_t>(game.min_ram_mb) << 20;
+  game_spec.nano_cpus = static_cast<int64_t>(game.min_cpu_millis) * 1000000;
   game_spec.logs = docker::JsonFileLogs{};
   docker::DockerResult<docker::CreatedContainer> game_container = docker_->createContainer(game_spec);
-  if (!game_container.isOk()) return fail(explain("be created", game_container.error()));
+  if (!game_container.isOk()) return Status::unavailable(explain("be created", game_container.error()));
 
   const std::string socket = std::string(kProxyWebhookDir) + "/" + baseOf(config_.servers_webhook_socket);
   docker::ContainerSpec proxy;
@@ -151,18 +175,18 @@ Status DockerOrchestrator::provision(int64_t server_id) {
   proxy.image = config_.servers_proxy_image;
   proxy.labels = labels(server_id, "proxy");
   proxy.network = net.name;
-  proxy.env = {"GSP_PROXY_PORT=" + proxyPortList(s->ports),
+  proxy.env = {"GSP_PROXY_PORT=" + proxyPortList(s.ports),
                "GSP_PROXY_UPSTREAM_HOST=game",
                std::string("GSP_PROXY_WAKE_URL=unix:") + socket + ":/api/webhook/wake",
                std::string("GSP_PROXY_ACTIVITY_URL=unix:") + socket + ":/api/webhook/activity",
                "GSP_PROXY_SERVER_ID=" + std::to_string(server_id),
-               "GSP_PROXY_SECRET=" + s->webhook_secret,
+               "GSP_PROXY_SECRET=" + s.webhook_secret,
                "GSP_PROXY_ACTIVITY_INTERVAL=30s",
                // Probing only happens while a game wakes: often, so players wait less.
                "GSP_PROXY_PROBE_INTERVAL=100ms"};
-  if (game->minecraft_aware) proxy.env.push_back("GSP_PROXY_MINECRAFT=true");
+  if (game.minecraft_aware) proxy.env.push_back("GSP_PROXY_MINECRAFT=true");
   proxy.mounts.push_back({docker::Mount::Type::kBind, dirOf(config_.servers_webhook_socket), kProxyWebhookDir, false});
-  for (const db::ServerPort& p : s->ports) {
+  for (const db::ServerPort& p : s.ports) {
     proxy.ports.push_back({static_cast<uint16_t>(p.internal_port), protocolOf(p.protocol),
                            config_.servers_publish_address, static_cast<uint16_t>(p.public_port)});
   }
@@ -171,81 +195,63 @@ Status DockerOrchestrator::provision(int64_t server_id) {
   proxy.logs = docker::JsonFileLogs{};
   proxy.read_only_rootfs = true;
   docker::DockerResult<docker::CreatedContainer> proxy_container = docker_->createContainer(proxy);
-  if (!proxy_container.isOk()) return fail(explain("be created", proxy_container.error()));
+  if (!proxy_container.isOk()) return Status::unavailable(explain("be created", proxy_container.error()));
   docker::DockerStatus started = docker_->startContainer(proxy_container->id);
   if (!started.isOk()) {
-    Status failed = fail(explain("start its proxy", started.error()));
-    // Something outside the platform holds one of the ports: worth another try elsewhere.
+    std::string message = explain("start its proxy", started.error());
     const std::string& engine = started.error().engineMessage();
     if (engine.find("port is already allocated") != std::string::npos ||
         engine.find("address already in use") != std::string::npos)
-      return Status::conflict(failed.message());
-    return failed;
+      return Status::conflict(message);
+    return Status::unavailable(message);
   }
-
-  servers.setDockerObjects(server_id, net.name, volume.name, proxy_container->id, game_container->id);
-  if (!servers.transition(server_id, ServerState::kCreating, ServerState::kSleeping,
-                          "ready: the game sleeps until a player connects"))
-    return fail("the server changed while it was being created");
+  db::ServerRepository(db_).setDockerObjects(server_id, net.name, volume.name, proxy_container->id,
+                                             game_container->id);
   return Status::ok();
 }
 
-Status DockerOrchestrator::wake(int64_t server_id, const std::string& cause) {
+Status DockerOrchestrator::wake(const db::ServerRecord& s, const std::string& cause, bool begin) {
   db::ServerRepository servers(db_);
-  std::optional<db::ServerRecord> s = servers.find(server_id);
-  if (!s) return Status::notFound("No such server.");
-  if (s->state == ServerState::kStarting || s->state == ServerState::kRunning) return Status::ok();  // already awake
-  if (!domain::canWake(s->state)) return Status::conflict(domain::refusal("wake", s->state));
-  if (!servers.transition(server_id, s->state, ServerState::kStarting, cause)) {
-    // Someone else moved it first (a second wake racing this one): fine if it is waking.
-    std::optional<db::ServerRecord> now = servers.find(server_id);
-    if (now && (now->state == ServerState::kStarting || now->state == ServerState::kRunning)) return Status::ok();
-    return Status::conflict("The server changed state; reload the page.");
-  }
-  docker::DockerStatus started = docker_->startContainer(s->game_container_id);
+  if (begin && !servers.transition(s.id, s.state, ServerState::kStarting, cause))
+    return Status::conflict("The server changed state while it was being woken.");
+  docker::DockerStatus started = docker_->startContainer(s.game_container_id);
   if (!started.isOk()) {
     std::string message = explain("start", started.error());
-    servers.transition(server_id, ServerState::kStarting, ServerState::kError, "start failed", message);
+    servers.transition(s.id, ServerState::kStarting, ServerState::kError, "start failed", message);
     return Status::unavailable(message);
   }
   return Status::ok();
 }
 
-Status DockerOrchestrator::hibernate(int64_t server_id, const std::string& cause) {
+Status DockerOrchestrator::hibernate(const db::ServerRecord& s, const std::string& cause, bool begin) {
   db::ServerRepository servers(db_);
-  std::optional<db::ServerRecord> s = servers.find(server_id);
-  if (!s) return Status::notFound("No such server.");
-  if (!domain::canHibernate(s->state)) return Status::conflict(domain::refusal("sleep", s->state));
-  if (!servers.transition(server_id, s->state, ServerState::kStopping, cause))
-    return Status::conflict("The server changed state; reload the page.");
+  if (begin && !servers.transition(s.id, s.state, ServerState::kStopping, cause))
+    return Status::conflict("The server changed state while it was being put to sleep.");
   docker::DockerStatus stopped =
-      docker_->stopContainer(s->game_container_id, std::chrono::seconds(config_.servers_stop_grace_seconds));
+      docker_->stopContainer(s.game_container_id, std::chrono::seconds(config_.servers_stop_grace_seconds));
   if (!stopped.isOk()) {
     std::string message = explain("stop", stopped.error());
-    servers.transition(server_id, ServerState::kStopping, ServerState::kError, "stop failed", message);
+    servers.transition(s.id, ServerState::kStopping, ServerState::kError, "stop failed", message);
     return Status::unavailable(message);
   }
-  servers.transition(server_id, ServerState::kStopping, ServerState::kSleeping, "the game stopped; its world is saved");
+  servers.transition(s.id, ServerState::kStopping, ServerState::kSleeping, "the game stopped; its world is saved");
   // Tell the proxy, so the next player wakes the game at once (proxy/README.md, signals).
-  docker::DockerStatus told = docker_->killContainer(s->proxy_container_id, "SIGUSR2");
-  if (!told.isOk()) log::warn() << "server " << server_id << ": could not tell the proxy: " << told.message();
+  docker::DockerStatus told = docker_->killContainer(s.proxy_container_id, "SIGUSR2");
+  if (!told.isOk()) log::warn() << "server " << s.id << ": could not tell the proxy: " << told.message();
   return Status::ok();
 }
 
-Status DockerOrchestrator::destroy(int64_t server_id, const std::string& cause) {
+Status DockerOrchestrator::destroy(const db::ServerRecord& s, const std::string& cause, bool begin) {
   db::ServerRepository servers(db_);
-  std::optional<db::ServerRecord> s = servers.find(server_id);
-  if (!s) return Status::notFound("No such server.");
-  if (!domain::canDelete(s->state)) return Status::conflict(domain::refusal("delete", s->state));
-  if (!servers.transition(server_id, s->state, ServerState::kDeleting, cause))
-    return Status::conflict("The server changed state; reload the page.");
-  Status removed = removeObjects(server_id);
+  if (begin && !servers.transition(s.id, s.state, ServerState::kDeleting, cause))
+    return Status::conflict("The server changed state while it was being deleted.");
+  Status removed = removeObjects(s.id);
   if (!removed.isOk()) {
     std::string message = "The server could not be deleted completely: " + removed.message() + " Try again.";
-    servers.transition(server_id, ServerState::kDeleting, ServerState::kError, "delete failed", message);
+    servers.transition(s.id, ServerState::kDeleting, ServerState::kError, "delete failed", message);
     return Status::unavailable(message);
   }
-  servers.markDeleted(server_id, cause);
+  servers.markDeleted(s.id, cause);
   return Status::ok();
 }
 

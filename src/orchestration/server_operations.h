@@ -1,8 +1,8 @@
-// The one narrow interface through which the web tier and the lifecycle act
-// on a server's Docker objects, keyed by server id (ARCHITECTURE.md, "Security
-// model"): everything that needs the Docker socket is behind it, so it can move
-// into a privileged helper that re-checks each request without touching the
-// handlers. Implementations own their state transitions and event rows.
+// The one narrow interface through which the unprivileged programs act on a
+// server's Docker objects, keyed by server id (ARCHITECTURE.md, "Security
+// model"). gsp-web's implementation (agentapi/agent_operations.h) turns each
+// act into a job that gsp-agent, the only holder of the Docker socket, runs and
+// re-checks; the act's outcome shows in the job row and the server's state.
 #pragma once
 
 #include <cstdint>
@@ -35,10 +35,9 @@ class ServerOperations {
  public:
   virtual ~ServerOperations() = default;
 
-  // Makes the network, volume and both containers of a CREATING server and
-  // starts its proxy -> SLEEPING. On failure removes whatever was made, marks
-  // the server deleted (which frees its ports) and says why; kConflict when a
-  // public port turned out to be taken outside the platform (try again).
+  // Each act is queued and returns at once: kConflict when another act is
+  // still running on the server, kUnavailable when it cannot be queued.
+  // CREATING -> SLEEPING: the network, volume and both containers.
   virtual Status provision(int64_t server_id) = 0;
   // SLEEPING/ERROR -> STARTING: starts the game container. `cause` goes to the event log.
   virtual Status wake(int64_t server_id, const std::string& cause) = 0;

@@ -15,7 +15,6 @@
 
 #include "core/log.h"
 #include "db/database.h"
-#include "orchestration/docker_orchestrator.h"
 #include "web/pages.h"
 #include "web/request_parser.h"
 
@@ -89,8 +88,8 @@ void finish(FCGX_Request& req) {
 
 }  // namespace
 
-FcgiServer::FcgiServer(const Config& config, const App& app, const Views& views)
-    : config_(config), app_(app), views_(views) {}
+FcgiServer::FcgiServer(const Config& config, const App& app, const Views& views, OperationsFactory make_operations)
+    : config_(config), app_(app), views_(views), make_operations_(std::move(make_operations)) {}
 
 int FcgiServer::openListenSocket() {
   int fd = systemdSocket();
@@ -122,7 +121,7 @@ int FcgiServer::openListenSocket() {
 void FcgiServer::workerLoop(int listen_fd) {
   db::Database::threadInit();
   db::Database db(config_.database);
-  orchestration::DockerOrchestrator servers(config_, db, orchestration::connectDocker(config_), stats_);
+  std::unique_ptr<orchestration::ServerOperations> servers = make_operations_(db);
   ParseLimits limits;
   limits.max_body_bytes = static_cast<size_t>(config_.web_max_body_bytes);
   FCGX_Request req;
@@ -169,7 +168,7 @@ void FcgiServer::workerLoop(int listen_fd) {
     Response response;
     for (int attempt = 1;; ++attempt) {
       try {
-        response = app_.handle(request, db, servers);
+        response = app_.handle(request, db, *servers);
         break;
       } catch (const sql::SQLException& e) {
         bool lost = db::isConnectionLost(e);

@@ -5,9 +5,12 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <memory>
 
 #include "core/config.h"
-#include "orchestration/stats_sampler.h"
+#include "db/database.h"
+#include "orchestration/server_operations.h"
 #include "web/app.h"
 #include "web/views.h"
 
@@ -15,7 +18,10 @@ namespace gsp::web {
 
 class FcgiServer {
  public:
-  FcgiServer(const Config& config, const App& app, const Views& views);
+  // Makes a worker's ServerOperations on that worker's Database (main wires it).
+  using OperationsFactory = std::function<std::unique_ptr<orchestration::ServerOperations>(db::Database&)>;
+
+  FcgiServer(const Config& config, const App& app, const Views& views, OperationsFactory make_operations);
 
   // Blocks until a shutdown signal; returns the process exit code.
   // Must be called from the main thread before any other thread exists.
@@ -28,8 +34,8 @@ class FcgiServer {
   const Config& config_;
   const App& app_;
   const Views& views_;
+  const OperationsFactory make_operations_;
   std::atomic<bool> stopping_{false};
-  orchestration::StatsSampler stats_;  // shared by the workers
 };
 
 }  // namespace gsp::web

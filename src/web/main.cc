@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "agentapi/agent_operations.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "web/app.h"
@@ -12,7 +13,7 @@
 #include "web/views.h"
 
 int main(int argc, char** argv, char** envp) {
-  gsp::ConfigLoad load = gsp::loadConfig(argc, argv, envp);
+  gsp::ConfigLoad load = gsp::loadConfig(argc, argv, envp, nullptr, gsp::ConfigFor::kWeb);
   if (load.outcome == gsp::ConfigLoad::Outcome::kHelp) {
     printf("Usage: gsp-web [options]\n\n%s", load.text.c_str());
     return 0;
@@ -40,7 +41,10 @@ int main(int argc, char** argv, char** envp) {
     }
     gsp::web::PageCache cache(config.web_page_cache_ms, 4096);
     gsp::web::App app(config, views, &cache);
-    gsp::web::FcgiServer server(config, app, views);
+    // Every act on a server is a job for gsp-agent; gsp-web never opens the Docker socket.
+    gsp::web::FcgiServer server(config, app, views, [&config](gsp::db::Database& db) {
+      return std::make_unique<gsp::agentapi::AgentOperations>(config, db);
+    });
     return server.run();
   } catch (const std::exception& e) {
     fprintf(stderr, "gsp-web: %s\n", e.what());

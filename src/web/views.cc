@@ -192,6 +192,9 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
   if (page.can_wake) c->ShowSection("CAN_WAKE");
   if (page.can_hibernate) c->ShowSection("CAN_HIBERNATE");
   if (page.can_delete) c->ShowSection("CAN_DELETE");
+  c->SetValue("JOB_LINE", page.job_line);
+  if (page.job_line.empty()) c->ShowSection("NO_JOB");
+  if (page.job_failed) c->ShowSection("JOB_FAILED");
   for (const ServerEventView& e : page.events) {
     TemplateDictionary* row = c->AddSectionDictionary("EVENT");
     row->SetValue("WHEN", e.when);

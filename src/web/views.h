@@ -113,6 +113,10 @@ struct ServerPage {
   bool can_wake = false;
   bool can_hibernate = false;
   bool can_delete = false;
+  // The server's job, while one runs or when the last one failed: "Waking up…",
+  // "Creating the server: Downloading the game: 312 of 540 MB", "Could not wake: ...".
+  std::string job_line;
+  bool job_failed = false;
   std::vector<ServerEventView> events;
 };
 

@@ -15,7 +15,8 @@ using gsp::loadConfig;
 namespace {
 
 // Runs loadConfig with argv = {"prog", args...} and the given environment.
-ConfigLoad load(std::vector<std::string> args, std::vector<std::string> env = {}) {
+ConfigLoad load(std::vector<std::string> args, std::vector<std::string> env = {},
+                gsp::ConfigFor program = gsp::ConfigFor::kAll) {
   std::vector<const char*> argv{"prog"};
   // A config file that never exists, so the machine's own /etc/gsp/gsp.ini is not read.
   argv.push_back("--config=/nonexistent/gsp-test.ini");
@@ -26,7 +27,7 @@ ConfigLoad load(std::vector<std::string> args, std::vector<std::string> env = {}
   bool explicit_config = false;
   for (auto& a : args) explicit_config |= a.rfind("--config", 0) == 0;
   if (explicit_config) argv.erase(argv.begin() + 1);
-  return loadConfig(static_cast<int>(argv.size()), argv.data(), envp.data());
+  return loadConfig(static_cast<int>(argv.size()), argv.data(), envp.data(), nullptr, program);
 }
 
 }  // namespace
@@ -40,6 +41,7 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(precedenceIsFlagThenEnvThenFile);
   CPPUNIT_TEST(unknownFileKeyIsAnError);
   CPPUNIT_TEST(adminEmailsAreNormalised);
+  CPPUNIT_TEST(eachProgramTakesOnlyItsSections);
   CPPUNIT_TEST_SUITE_END();
 
   std::string file_;
@@ -127,5 +129,32 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(l.config.isAdminEmail("bob@example.org"));
     CPPUNIT_ASSERT(!l.config.isAdminEmail("eve@example.com"));
   }
+
+  // gsp-web knows nothing of Docker: no flag, no help line; the shared file's
+  // [docker] section is another program's and is skipped.
+  void eachProgramTakesOnlyItsSections() {
+    using gsp::ConfigFor;
+    ConfigLoad help = load({"--help"}, {}, ConfigFor::kWeb);
+    CPPUNIT_ASSERT(help.outcome == ConfigLoad::Outcome::kHelp);
+    CPPUNIT_ASSERT(help.text.find("web.threads") != std::string::npos);
+    CPPUNIT_ASSERT(help.text.find("docker.") == std::string::npos);
+    CPPUNIT_ASSERT(load({"--help"}, {}, ConfigFor::kAgent).text.find("docker.socket") != std::string::npos);
+    ConfigLoad flag = load({"--docker.socket=/tmp/x.sock"}, {}, ConfigFor::kWeb);
+    CPPUNIT_ASSERT(flag.outcome == ConfigLoad::Outcome::kError);
+    CPPUNIT_ASSERT(flag.text.find("docker.socket") != std::string::npos);
+    // The environment of another program's option is not read.
+    write("");
+    ConfigLoad env = load({"--config=" + file_}, {"GSP_DOCKER_SOCKET=relative"}, ConfigFor::kWeb);
+    CPPUNIT_ASSERT_MESSAGE(env.text, env.outcome == ConfigLoad::Outcome::kRun);
+    write("[web]\nthreads = 3\n[docker]\nsocket = /var/run/docker.sock\n");
+    ConfigLoad shared = load({"--config=" + file_}, {}, ConfigFor::kWeb);
+    CPPUNIT_ASSERT_MESSAGE(shared.text, shared.outcome == ConfigLoad::Outcome::kRun);
+    CPPUNIT_ASSERT_EQUAL(3, shared.config.web_threads);
+    write("[web]\nthreads = 3\n[nonsense]\nkey = 1\n");
+    ConfigLoad unknown = load({"--config=" + file_}, {}, ConfigFor::kWeb);
+    CPPUNIT_ASSERT(unknown.outcome == ConfigLoad::Outcome::kError);
+    CPPUNIT_ASSERT(unknown.text.find("nonsense.key") != std::string::npos);
+  }
 };
+
 CPPUNIT_TEST_SUITE_REGISTRATION(ConfigTest);

@@ -79,6 +79,8 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
     return gsp::orchestration::DockerOrchestrator(config_, *db_, gsp::orchestration::connectDocker(c), sampler_);
   }
 
+  static void noProgress(const std::string&, int64_t, int64_t) {}
+
   int portsOf(int64_t id) {
     auto rs = db_->sql("SELECT COUNT(*) FROM server_ports WHERE server_id = ?").arg(id).rows();
     rs->next();
@@ -88,7 +90,7 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
   void expectCleanFailure(const std::string& fail_on, FakeDockerServer::Reply failure, const char* why) {
     FakeDockerServer fake(engine(fail_on, failure));
     int64_t id = newServer();
-    gsp::Status s = orchestrator(fake).provision(id);
+    gsp::Status s = orchestrator(fake).create(id, noProgress);
     CPPUNIT_ASSERT_MESSAGE(why, !s.isOk());
     CPPUNIT_ASSERT_MESSAGE(why, !s.message().empty());
     CPPUNIT_ASSERT_MESSAGE(why, !gsp::db::ServerRepository(*db_).find(id).has_value());  // gone for the user
@@ -117,7 +119,7 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
     c.docker_socket = "/nonexistent/docker.sock";
     int64_t id = newServer();
     gsp::orchestration::DockerOrchestrator o(config_, *db_, gsp::orchestration::connectDocker(c), sampler_);
-    gsp::Status s = o.provision(id);
+    gsp::Status s = o.create(id, noProgress);
     CPPUNIT_ASSERT(s.code() == gsp::Status::Code::kUnavailable);
     CPPUNIT_ASSERT(s.message().find("not answering") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(0, portsOf(id));
@@ -129,14 +131,14 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
     servers.setDockerObjects(id, "n", "v", "p", "g");
     CPPUNIT_ASSERT(servers.transition(id, ServerState::kCreating, ServerState::kSleeping, "test"));
     FakeDockerServer fake(engine("/start", FakeDockerServer::engineError(500, "cannot allocate memory")));
-    gsp::Status s = orchestrator(fake).wake(id, "test wake");
+    gsp::Status s = orchestrator(fake).wake(*servers.find(id), "test wake", true);
     CPPUNIT_ASSERT(!s.isOk());
     auto now = servers.find(id);
     CPPUNIT_ASSERT(now->state == ServerState::kError);
     CPPUNIT_ASSERT(now->state_message.find("cannot allocate memory") != std::string::npos);
     // ERROR allows a retry, which works once the engine does.
     FakeDockerServer healthy(engine("nothing fails", {}));
-    CPPUNIT_ASSERT(orchestrator(healthy).wake(id, "retry").isOk());
+    CPPUNIT_ASSERT(orchestrator(healthy).wake(*servers.find(id), "retry", true).isOk());
     CPPUNIT_ASSERT(servers.find(id)->state == ServerState::kStarting);
   }
 };

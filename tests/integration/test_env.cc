@@ -5,8 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 #include "core/crypto.h"
+#include "db/job_repository.h"
+#include "db/server_repository.h"
 
 namespace gsp::test {
 
@@ -53,6 +56,50 @@ std::string runCommand(const std::string& command, int* status) {
   while (p && fgets(buf, sizeof buf, p)) out += buf;
   *status = p ? pclose(p) : -1;
   return out;
+}
+
+int gameId(db::Database& db, const std::string& slug) {
+  auto rs = db.sql("SELECT id FROM game_images WHERE slug = ?").arg(slug).rows();
+  CPPUNIT_ASSERT_MESSAGE("no game " + slug, rs->next());
+  return rs->getInt(1);
+}
+
+int64_t createServer(HttpClient& c, db::Database& db, int game_id, const std::string& name) {
+  HttpResponse form = c.get("/servers/create");
+  CPPUNIT_ASSERT_EQUAL(200L, form.status);
+  HttpResponse r = c.post("/servers/create", "csrf_token=" + formField(form.body, "csrf_token") +
+                                                 "&game_id=" + std::to_string(game_id) + "&name=" + urlEncode(name));
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body.substr(0, 2000), 303L, r.status);
+  std::string location = r.header("location");
+  CPPUNIT_ASSERT(location.rfind("/servers/", 0) == 0);
+  int64_t id = std::stoll(location.substr(9));
+  waitForState(db, id, domain::ServerState::kSleeping, std::chrono::seconds(60));
+  return id;
+}
+
+void waitForState(db::Database& db, int64_t id, domain::ServerState state, std::chrono::seconds limit) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  std::string last = "deleted";
+  while (std::chrono::steady_clock::now() < end) {
+    std::optional<db::ServerRecord> s = db::ServerRepository(db).find(id);
+    if (s && s->state == state) return;
+    if (s) last = std::string(domain::stateName(s->state)) + " (" + s->state_message + ")";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::optional<db::Job> job = db::JobRepository(db).latestForServer(id);
+  CPPUNIT_FAIL("server " + std::to_string(id) + " never became " + domain::stateName(state) + "; it is " + last +
+               (job ? "; its last job " + std::string(domain::jobKindName(job->kind)) + " is " +
+                          domain::jobStateName(job->state) + ": " + job->message
+                    : ""));
+}
+
+void waitUntilDeleted(db::Database& db, int64_t id, std::chrono::seconds limit) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (!db::ServerRepository(db).find(id)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CPPUNIT_FAIL("server " + std::to_string(id) + " was never deleted");
 }
 
 }  // namespace gsp::test

@@ -7,8 +7,10 @@
 #include "core/crypto.h"
 #include "core/money.h"
 #include "db/catalog_repository.h"
+#include "db/job_repository.h"
 #include "db/ledger_repository.h"
 #include "db/server_repository.h"
+#include "domain/billing.h"
 #include "domain/server_state.h"
 #include "web/handlers/handlers.h"
 #include "web/pages.h"
@@ -62,8 +64,37 @@ std::optional<db::ServerRecord> loadServer(Context& ctx) {
   return db::ServerRepository(ctx.db).findOwned(std::stoll(id), ctx.user->id, ctx.isAdmin());
 }
 
-Response dockerUnavailable(Context& ctx, const std::string& location, const Status& status) {
+Response refused(Context& ctx, const std::string& location, const Status& status) {
   return ctx.redirectWithFlash(location, "error", status.message());
+}
+
+// "312 of 540 MB" (sizes), "2 of 3" (steps).
+std::string progressFigures(int64_t done, int64_t total) {
+  if (total <= 0) return "";
+  if (total >= (1 << 20)) return std::to_string(done >> 20) + " of " + std::to_string(total >> 20) + " MB";
+  return std::to_string(done) + " of " + std::to_string(total);
+}
+
+// What the server page says of the server's newest job (empty: nothing to say).
+std::string jobLine(const std::optional<db::Job>& job, bool* failed) {
+  *failed = false;
+  if (!job) return "";
+  switch (job->state) {
+    case domain::JobState::kQueued:
+      return domain::jobTitle(job->kind) + "…";
+    case domain::JobState::kRunning: {
+      std::string line = domain::jobTitle(job->kind);
+      if (!job->progress_text.empty()) line += ": " + job->progress_text;
+      std::string figures = progressFigures(job->progress_done, job->progress_total);
+      return line + (figures.empty() ? "…" : ": " + figures);
+    }
+    case domain::JobState::kFailed:
+      *failed = true;
+      return "Could not " + domain::jobAction(job->kind) + ": " + job->message;
+    case domain::JobState::kDone:
+      break;
+  }
+  return "";
 }
 
 Result<int64_t> createOnce(Context& ctx, const db::GameImage& game, const std::string& name) {
@@ -100,25 +131,21 @@ Response createServer(Context& ctx) {
     return renderCreate(ctx, 422, game_id, name,
                         "Give the server a name of 1 to 40 letters, digits, spaces, dots, dashes or underscores, "
                         "starting with a letter or digit.");
-  if (ctx.user->credits_cents < game->price_cents_per_hour)
+  if (!domain::canPayFirstHour(ctx.user->credits_cents, game->price_cents_per_hour))
     return renderCreate(ctx, 402, game_id, name,
-                        "You need at least " + money::format(game->price_cents_per_hour) + " for one hour of " +
-                            game->friendly_name + ". Add funds on the billing page first.");
+                        domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
 
-  // A public port may turn out to be taken by something outside the platform:
-  // then the server is made again on other ports, a few times at most.
-  Status made;
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    Result<int64_t> id = createOnce(ctx, *game, name);
-    if (!id.isOk()) return renderCreate(ctx, id.status().code() == Status::Code::kConflict ? 409 : 503, game_id, name,
-                                        id.status().message());
-    made = ctx.servers->provision(id.value());
-    if (made.isOk())
-      return ctx.redirectWithFlash("/servers/" + std::to_string(id.value()), "success",
-                                   "Your server is ready and asleep. Share its address: it wakes when someone connects.");
-    if (made.code() != Status::Code::kConflict) break;
+  Result<int64_t> id = createOnce(ctx, *game, name);
+  if (!id.isOk()) return renderCreate(ctx, id.status().code() == Status::Code::kConflict ? 409 : 503, game_id, name,
+                                      id.status().message());
+  // The agent makes the containers (pulling the image first when needed); the page follows it.
+  Status queued = ctx.servers->provision(id.value());
+  if (!queued.isOk()) {
+    db::ServerRepository(ctx.db).markDeleted(id.value(), "creation could not be queued: " + queued.message());
+    return renderCreate(ctx, 503, game_id, name, queued.message());
   }
-  return renderCreate(ctx, 503, game_id, name, made.message());
+  return ctx.redirectWithFlash("/servers/" + std::to_string(id.value()), "success",
+                               "Your server is being created. It sleeps until someone connects to its address.");
 }
 
 
@@ -149,6 +176,7 @@ Response showServer(Context& ctx) {
   page.can_wake = domain::canWake(s->state);
   page.can_hibernate = domain::canHibernate(s->state);
   page.can_delete = domain::canDelete(s->state);
+  page.job_line = jobLine(db::JobRepository(ctx.db).latestForServer(s->id), &page.job_failed);
   for (const db::ServerEvent& e : db::ServerRepository(ctx.db).events(s->id, 50))
     page.events.push_back({e.created_at, e.from_state, e.to_state, e.cause});
   return Response::html(200, ctx.views.server(ctx.layout(s->name, "dashboard"), page));
@@ -162,6 +190,9 @@ Response serverStatus(Context& ctx) {
                         {"can_wake", domain::canWake(s->state)},
                         {"can_hibernate", domain::canHibernate(s->state)},
                         {"players", s->live_tcp_connections + s->live_udp_sessions}};
+  bool job_failed = false;
+  out["job_line"] = jobLine(db::JobRepository(ctx.db).latestForServer(s->id), &job_failed);
+  out["job_failed"] = job_failed;
   Result<orchestration::ServerStats> stats = ctx.servers->stats(s->id);
   if (stats.isOk()) {
     out["stats"] = {{"running", stats->running},
@@ -198,12 +229,13 @@ Response wakeServer(Context& ctx) {
   std::string here = "/servers/" + std::to_string(s->id);
   if (!domain::canWake(s->state)) return ctx.redirectWithFlash(here, "error", domain::refusal("wake", s->state));
   std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
-  int64_t price = game ? game->price_cents_per_hour : 0;
-  if (ctx.user->credits_cents < price)
-    return ctx.redirectWithFlash(here, "error", "Waking needs credits for one hour (" + money::format(price) +
-                                                    "). Add funds on the billing page.");
+  if (!game) return pages::notFound(ctx);
+  // The owner pays, whoever presses the button (an admin may wake a user's server).
+  std::optional<db::User> owner = db::UserRepository(ctx.db).findById(s->user_id);
+  if (!owner || !domain::canPayFirstHour(owner->credits_cents, game->price_cents_per_hour))
+    return ctx.redirectWithFlash(here, "error", domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
   Status woke = ctx.servers->wake(s->id, "woken from the dashboard by " + ctx.user->email);
-  if (!woke.isOk()) return dockerUnavailable(ctx, here, woke);
+  if (!woke.isOk()) return refused(ctx, here, woke);
   return ctx.redirectWithFlash(here, "success", "Waking up: the game is starting.");
 }
 
@@ -213,8 +245,8 @@ Response hibernateServer(Context& ctx) {
   std::string here = "/servers/" + std::to_string(s->id);
   if (!domain::canHibernate(s->state)) return ctx.redirectWithFlash(here, "error", domain::refusal("sleep", s->state));
   Status slept = ctx.servers->hibernate(s->id, "put to sleep from the dashboard by " + ctx.user->email);
-  if (!slept.isOk()) return dockerUnavailable(ctx, here, slept);
-  return ctx.redirectWithFlash(here, "success", "The server is asleep. Its world is saved; connecting wakes it.");
+  if (!slept.isOk()) return refused(ctx, here, slept);
+  return ctx.redirectWithFlash(here, "success", "Going to sleep: the game saves its world, then stops. Connecting wakes it again.");
 }
 
 Response deleteServer(Context& ctx) {
@@ -225,8 +257,8 @@ Response deleteServer(Context& ctx) {
   if (trim(ctx.request.formValue("confirm_name")) != s->name)
     return ctx.redirectWithFlash(here, "error", "To delete the server, type its name exactly: " + s->name);
   Status gone = ctx.servers->destroy(s->id, "deleted by " + ctx.user->email);
-  if (!gone.isOk()) return dockerUnavailable(ctx, here, gone);
-  return ctx.redirectWithFlash("/dashboard", "success", "Deleted " + s->name + ". Its billing history stays on your ledger.");
+  if (!gone.isOk()) return refused(ctx, here, gone);
+  return ctx.redirectWithFlash("/dashboard", "success", "Deleting " + s->name + ". Its billing history stays on your ledger.");
 }
 
 }  // namespace gsp::web::handlers

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "db/catalog_repository.h"
 #include "db/server_repository.h"
+#include "domain/billing.h"
 #include "domain/server_state.h"
 #include "web/handlers/handlers.h"
 #include "web/webhook_signature.h"
@@ -78,7 +79,7 @@ Response webhookWake(Context& ctx) {
 
   std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s.game_image_id);
   std::optional<db::User> owner = db::UserRepository(ctx.db).findById(s.user_id);
-  if (!owner || !game || owner->credits_cents < game->price_cents_per_hour)
+  if (!owner || !game || !domain::canPayFirstHour(owner->credits_cents, game->price_cents_per_hour))
     return reply(402, "the owner has not enough credits to run the server");
 
   std::string client = stringField(v.body, "client");

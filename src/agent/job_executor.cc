@@ -1,0 +1,78 @@
+#include "agent/job_executor.h"
+
+#include "core/log.h"
+#include "db/catalog_repository.h"
+#include "db/server_repository.h"
+#include "db/user_repository.h"
+#include "domain/billing.h"
+
+namespace gsp::agent {
+
+using domain::JobKind;
+using domain::JobStep;
+
+JobExecutor::JobExecutor(db::Database& db, orchestration::DockerOrchestrator& orchestrator)
+    : db_(db), orchestrator_(orchestrator) {}
+
+void JobExecutor::run(int64_t job_id) {
+  db::JobRepository jobs(db_);
+  std::optional<db::Job> job = jobs.find(job_id);
+  if (!job || job->state != domain::JobState::kRunning) return;
+  auto finish = [&](bool ok, const std::string& message) {
+    jobs.finish(job_id, ok, message);
+    log::info() << "job " << job_id << " (" << domain::jobKindName(job->kind) << ", server " << job->server_id
+                << ") " << (ok ? "done" : "failed") << (message.empty() ? "" : ": ") << message;
+  };
+
+  db::ServerRepository servers(db_);
+  std::optional<db::ServerRecord> server = servers.find(job->server_id);
+  if (!server) {
+    if (job->kind == JobKind::kDelete) return finish(true, "The server was already deleted.");
+    return finish(false, "The server no longer exists.");
+  }
+  if (job->attempts > kMaxAttempts) {
+    std::string why = "Given up after " + std::to_string(kMaxAttempts) + " interrupted attempts.";
+    // A server half made is not left behind.
+    if (job->kind == JobKind::kCreate) orchestrator_.destroy(*server, "creation " + why, false);
+    return finish(false, why);
+  }
+
+  JobStep step = domain::jobStep(job->kind, server->state);
+  if (step == JobStep::kRefuse) return finish(false, domain::refusal(domain::jobAction(job->kind), server->state));
+  if (step == JobStep::kNothing) return finish(true, std::string("Nothing to do: the server is already ") +
+                                                         domain::stateName(server->state) + ".");
+  if (job->attempts > 1) log::info() << "job " << job_id << ": resuming (attempt " << job->attempts << ")";
+  std::string done;
+  Status acted = act(*job, *server, step == JobStep::kBegin, &done);
+  finish(acted.isOk(), acted.isOk() ? done : acted.message());
+}
+
+Status JobExecutor::act(const db::Job& job, const db::ServerRecord& server, bool begin, std::string* done) {
+  switch (job.kind) {
+    case JobKind::kCreate:
+      *done = "The server is ready and asleep.";
+      return orchestrator_.create(server.id, [&](const std::string& text, int64_t d, int64_t total) {
+        db::JobRepository(db_).progress(job.id, text, d, total);
+      });
+    case JobKind::kWake: {
+      if (begin) {
+        std::optional<db::GameImage> game = db::CatalogRepository(db_).find(server.game_image_id);
+        std::optional<db::User> owner = db::UserRepository(db_).findById(server.user_id);
+        if (!game || !owner) return Status::internal("The server's game or owner is missing.");
+        if (!domain::canPayFirstHour(owner->credits_cents, game->price_cents_per_hour))
+          return Status::forbidden(domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
+      }
+      *done = "The game is starting.";
+      return orchestrator_.wake(server, job.cause, begin);
+    }
+    case JobKind::kHibernate:
+      *done = "The server is asleep; its world is saved.";
+      return orchestrator_.hibernate(server, job.cause, begin);
+    case JobKind::kDelete:
+      *done = "The server is deleted.";
+      return orchestrator_.destroy(server, job.cause, begin);
+  }
+  return Status::internal("unknown job kind");
+}
+
+}  // namespace gsp::agent

@@ -1,0 +1,36 @@
+// Runs one job that the runner claimed, to its end: re-checks that the server
+// exists and that its state allows the job (domain::jobStep; gsp-web checked
+// too, but the agent trusts no asker), and for a wake that the owner can pay
+// the first hour; acts through the orchestrator; writes the outcome (DONE or
+// FAILED with a message for people). A job that finds its server in its own
+// passing state resumes it: that is what an agent killed half-way leaves.
+// One per worker thread (its own Database and orchestrator); not thread-safe.
+#pragma once
+
+#include <cstdint>
+
+#include "db/database.h"
+#include "db/job_repository.h"
+#include "orchestration/docker_orchestrator.h"
+
+namespace gsp::agent {
+
+class JobExecutor {
+ public:
+  // A job run this many times without ending is failed (something kills the agent at it).
+  static constexpr int kMaxAttempts = 3;
+
+  JobExecutor(db::Database& db, orchestration::DockerOrchestrator& orchestrator);
+
+  // `job_id` must be RUNNING (claimed by this agent). Database errors escape.
+  void run(int64_t job_id);
+
+ private:
+  // The outcome of the job's act (kOk: done), and what to say when done.
+  Status act(const db::Job& job, const db::ServerRecord& server, bool begin, std::string* done_message);
+
+  db::Database& db_;
+  orchestration::DockerOrchestrator& orchestrator_;
+};
+
+}  // namespace gsp::agent

@@ -1,0 +1,33 @@
+// Answers the agent's requests (agentapi/agent_protocol.h) after the server
+// checked the peer: ping, poke (hand over to the job runner), and a server's
+// console and usage (read through the orchestrator, after checking the server
+// exists). Never throws: a database error becomes an error reply.
+// One per connection thread (its own Database and orchestrator); not thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "agentapi/agent_protocol.h"
+#include "db/database.h"
+#include "orchestration/docker_orchestrator.h"
+
+namespace gsp::agent {
+
+class RequestHandler {
+ public:
+  // `poke` tells the job runner to look at the queue.
+  RequestHandler(db::Database& db, orchestration::DockerOrchestrator& orchestrator, std::function<void()> poke);
+
+  // The reply to one decoded request.
+  std::string handle(const agentapi::AgentRequest& request);
+
+ private:
+  std::string answer(const agentapi::AgentRequest& request);
+
+  db::Database& db_;
+  orchestration::DockerOrchestrator& orchestrator_;
+  const std::function<void()> poke_;
+};
+
+}  // namespace gsp::agent

@@ -1,0 +1,42 @@
+#include "agentapi/agent_operations.h"
+
+#include "core/log.h"
+#include "db/job_repository.h"
+
+namespace gsp::agentapi {
+
+AgentOperations::AgentOperations(const Config& config, db::Database& db)
+    : db_(db), agent_(config.agent_socket, std::chrono::milliseconds(config.agent_timeout_ms)) {}
+
+Status AgentOperations::queue(int64_t server_id, domain::JobKind kind, const std::string& cause) {
+  Result<int64_t> job = db::JobRepository(db_).enqueue(server_id, kind, cause);
+  if (!job.isOk()) return job.status();
+  // The job is safe in the table: an agent that misses this poke finds it on its next poll.
+  Status poked = agent_.poke(job.value());
+  if (!poked.isOk()) log::warn() << "job " << job.value() << " queued, but the agent was not poked: " << poked.message();
+  return Status::ok();
+}
+
+Status AgentOperations::provision(int64_t server_id) {
+  return queue(server_id, domain::JobKind::kCreate, "created by its owner");
+}
+
+Status AgentOperations::wake(int64_t server_id, const std::string& cause) {
+  return queue(server_id, domain::JobKind::kWake, cause);
+}
+
+Status AgentOperations::hibernate(int64_t server_id, const std::string& cause) {
+  return queue(server_id, domain::JobKind::kHibernate, cause);
+}
+
+Status AgentOperations::destroy(int64_t server_id, const std::string& cause) {
+  return queue(server_id, domain::JobKind::kDelete, cause);
+}
+
+Result<orchestration::ServerLogs> AgentOperations::logs(int64_t server_id, int tail, int64_t since_unix) {
+  return agent_.logs(server_id, tail, since_unix);
+}
+
+Result<orchestration::ServerStats> AgentOperations::stats(int64_t server_id) { return agent_.stats(server_id); }
+
+}  // namespace gsp::agentapi

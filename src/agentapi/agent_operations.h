@@ -1,0 +1,37 @@
+// ServerOperations for the unprivileged programs (gsp-web): every act on a
+// server becomes a job row that gsp-agent runs (the agent is poked so it takes
+// it at once; its poll catches a lost poke), and the live console and usage
+// are asked of the agent. Nothing here opens the Docker socket.
+// One per worker thread: uses that thread's Database and its own connection
+// to the agent; not thread-safe.
+#pragma once
+
+#include <string>
+
+#include "agentapi/agent_client.h"
+#include "core/config.h"
+#include "db/database.h"
+#include "domain/job.h"
+#include "orchestration/server_operations.h"
+
+namespace gsp::agentapi {
+
+class AgentOperations : public orchestration::ServerOperations {
+ public:
+  AgentOperations(const Config& config, db::Database& db);
+
+  Status provision(int64_t server_id) override;
+  Status wake(int64_t server_id, const std::string& cause) override;
+  Status hibernate(int64_t server_id, const std::string& cause) override;
+  Status destroy(int64_t server_id, const std::string& cause) override;
+  Result<orchestration::ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) override;
+  Result<orchestration::ServerStats> stats(int64_t server_id) override;
+
+ private:
+  Status queue(int64_t server_id, domain::JobKind kind, const std::string& cause);
+
+  db::Database& db_;
+  AgentClient agent_;
+};
+
+}  // namespace gsp::agentapi

@@ -3,8 +3,9 @@
 # builds, installs into /opt/gsp-local (`make install`), starts a Docker engine
 # if none runs and builds the proxy and demo-game images, starts a private
 # MariaDB (state in /var/lib/gsp-local/local), gsp-agent (the only holder of
-# the Docker socket), gsp-web (as the gsp user) and nginx on http://127.0.0.1:8080, applies migrations, and stops everything on
-# Ctrl-C (or SIGTERM).
+# the Docker socket), gsp-web (as the gsp user) and nginx on
+# http://127.0.0.1:8080, applies migrations, and stops everything on Ctrl-C
+# (or SIGTERM).
 # Game servers (containers) keep running after Ctrl-C, like on a real host;
 # the next run picks them up again.
 # Usage: scripts/run-local.sh [PORT]

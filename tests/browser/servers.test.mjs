@@ -34,6 +34,11 @@ test("create a server from the form; its page turns RUNNING after a player conne
   await page.screenshot({ path: `${shots}/screenshot-create-server.png`, fullPage: true });
   await page.getByRole("button", { name: "Create server" }).click();
   await page.waitForURL(/\/servers\/\d+$/);
+  // gsp-agent makes the containers while the page shows the job; it settles on SLEEPING.
+  const first = (await page.textContent("#server-state")).trim();
+  assert.ok(first === "CREATING" || first === "SLEEPING", `state ${first}`);
+  if (first === "CREATING") assert.match(await page.textContent("#server-job"), /Creating the server/);
+  await page.getByRole("button", { name: "Wake now" }).waitFor({ timeout: 60000 });
   assert.equal((await page.textContent("#server-state")).trim(), "SLEEPING");
   const address = (await page.textContent("#server-address")).trim();
   const port = Number(address.split(":").pop());

@@ -113,16 +113,21 @@ class AgentTest : public CppUnit::TestFixture {
 
   // The web user's group may connect, but only the web user is answered.
   void refusesAUserItDoesNotAnswer() {
-    struct passwd* web = getpwnam(config_.agent_allowed_users.c_str());
-    struct passwd* nobody = getpwnam("nobody");
-    CPPUNIT_ASSERT(web && nobody);
+    // getpwnam answers in one static struct: keep the numbers, not the pointer.
+    struct passwd* pw = getpwnam(config_.agent_allowed_users.c_str());
+    CPPUNIT_ASSERT(pw);
+    const uid_t web_uid = pw->pw_uid;
+    const gid_t web_gid = pw->pw_gid;
+    pw = getpwnam("nobody");
+    CPPUNIT_ASSERT(pw);
+    const uid_t nobody_uid = pw->pw_uid;
     std::string ping = "{\"op\":\"ping\"}";
-    std::string as_web = askAs(web->pw_uid, web->pw_gid, socket_, ping);
-    CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":true}"), as_web);
-    std::string as_nobody = askAs(nobody->pw_uid, web->pw_gid, socket_, ping);
+    CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":true}"), askAs(web_uid, web_gid, socket_, ping));
+    // nobody in the web user's group gets through the socket's permissions, not past the agent.
+    std::string as_nobody = askAs(nobody_uid, web_gid, socket_, ping);
     CPPUNIT_ASSERT_MESSAGE(as_nobody, as_nobody.find("\"code\":\"forbidden\"") != std::string::npos);
     // And the agent still answers its user.
-    CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":true}"), askAs(web->pw_uid, web->pw_gid, socket_, ping));
+    CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":true}"), askAs(web_uid, web_gid, socket_, ping));
   }
 
   void malformedRequestsGetAnErrorAndTheAgentGoesOn() {

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace gsp::test {
@@ -35,9 +36,11 @@ bool ProxyHarness::startProxy(const std::vector<std::string>& extra, const std::
   int64_t deadline = nowMs() + 5000;
   while (nowMs() < deadline) {
     if (proxy_.log().find("gsp-proxy ready") != std::string::npos) return true;
-    if (!proxy_.running()) return false;
+    if (!proxy_.running()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  // Why it did not come up (a port taken meanwhile, say) belongs in the test's output.
+  fprintf(stderr, "gsp-proxy did not become ready; its log:\n%s\n", proxy_.log().c_str());
   return false;
 }
 

@@ -21,6 +21,7 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/event_loop.h \
 	proxy/src/hmac_sha256.cc \
 	proxy/src/hmac_sha256.h \
+	proxy/src/hold_budget.h \
 	proxy/src/http_post.cc \
 	proxy/src/http_post.h \
 	proxy/src/minecraft_codec.cc \

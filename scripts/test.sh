@@ -74,18 +74,22 @@ start_mariadb "$STATE"
 create_database "$STATE"
 write_config "$STATE"
 migrate "$STATE" >/dev/null
-# A Demo Game whose save on SIGTERM takes 4 s, as a big world's would: hibernates
-# that last long enough to kill the agent in the middle of one.
-mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp <<'SQL'
+# Variants of the Demo Game for the tests: one whose save on SIGTERM takes 4 s,
+# as a big world's would (a hibernate long enough to kill the agent in the
+# middle of one), and one that never becomes ready (it listens on another port).
+add_demo_variant() {  # add_demo_variant SLUG NAME ENV_JSON
+  mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp <<SQL
 INSERT INTO game_images (slug, friendly_name, description, docker_image, default_internal_port, data_path,
                          default_env, min_ram_mb, min_cpu_millis, price_cents_per_hour, idle_minutes)
-SELECT 'demo-game-slow-save', 'Demo Game (slow save)', 'The Demo Game, taking 4 s to save its world.',
-       docker_image, 7000, '/data', '{"GSP_DEMO_SAVE_MS":"4000"}', 64, 250, 1, 15
+SELECT '$1', '$2', 'A Demo Game variant for the tests.', docker_image, 7000, '/data', '$3', 64, 250, 1, 15
 FROM game_images WHERE slug = 'demo-game';
 INSERT INTO game_image_ports (game_image_id, protocol, internal_port)
 SELECT g.id, p.protocol, p.internal_port FROM game_images g, game_image_ports p JOIN game_images d ON d.id = p.game_image_id
-WHERE g.slug = 'demo-game-slow-save' AND d.slug = 'demo-game';
+WHERE g.slug = '$1' AND d.slug = 'demo-game';
 SQL
+}
+add_demo_variant demo-game-slow-save "Demo Game (slow save)" '{"GSP_DEMO_SAVE_MS":"4000"}'
+add_demo_variant demo-game-never-ready "Demo Game (never ready)" '{"GSP_DEMO_TCP_PORT":"7001","GSP_DEMO_UDP_PORT":"7001"}'
 start_agent "$STATE"
 PORT=$(free_port)
 # gsp-web is our child here, so its exit code can be checked after SIGTERM.

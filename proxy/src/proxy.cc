@@ -18,7 +18,9 @@ Proxy::Proxy(EventLoop& loop, const ProxyConfig& config)
       resolver_(loop),
       backend_(loop, resolver_, config),
       waker_(loop, resolver_, backend_, config, stats_, view_),
-      ctx_{loop, config, stats_, view_, &waker_, ScratchBuffer(scratchSize(config)), nullptr, nullptr, nullptr},
+      hold_budget_(config.hold_budget_bytes),
+      ctx_{loop,    config,  stats_, view_, &waker_, &hold_budget_, ScratchBuffer(scratchSize(config)),
+           nullptr, nullptr, nullptr},
       activity_(ctx_, backend_) {
   ctx_.on_client_gone = [this] { activity_.onClientGone(); };
   // The backend marks a waking server RUNNING when it hears the game accepts.

@@ -45,6 +45,7 @@ class Proxy {
   Resolver resolver_;
   BackendClient backend_;
   UpstreamWaker waker_;
+  HoldBudget hold_budget_;
   ProxyContext ctx_;
   ActivityReporter activity_;
   std::vector<std::unique_ptr<TcpListener>> tcp_;

@@ -151,6 +151,10 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
       ("hold-buffer-bytes", po::value(&c.hold_buffer_bytes)->default_value(c.hold_buffer_bytes),
        "bytes kept per held client: a TCP client is not read further, a UDP client's further "
        "datagrams are dropped")
+      ("hold-budget-bytes", po::value(&c.hold_budget_bytes)->default_value(c.hold_budget_bytes),
+       "bytes kept for all held clients together, TCP and UDP: keep it well under the container's "
+       "memory limit (the platform gives a quarter of it), so a flood of held clients cannot get "
+       "the proxy killed")
       ("udp-hold-datagrams", po::value(&c.udp_hold_datagrams)->default_value(c.udp_hold_datagrams),
        "datagrams buffered per UDP client while the game wakes; more are dropped and counted")
       ("max-clients", po::value(&c.max_clients)->default_value(c.max_clients),
@@ -291,6 +295,7 @@ bool validate(ProxyConfig& c, const RawOptions& r, const std::map<std::string, s
     return false;
   if (!validRange("max-held-clients", c.max_held_clients, 1, 1000000, error) ||
       !validRange<int64_t>("hold-buffer-bytes", c.hold_buffer_bytes, 0, 64 << 20, error) ||
+      !validRange<int64_t>("hold-budget-bytes", c.hold_budget_bytes, 0, int64_t(1) << 30, error) ||
       !validRange("udp-hold-datagrams", c.udp_hold_datagrams, 0, 100000, error) ||
       !validRange("max-clients", c.max_clients, 1, 1000000, error) ||
       !validRange("udp-max-datagram", c.udp_max_datagram, 1, 65507, error) ||

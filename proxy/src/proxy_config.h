@@ -52,6 +52,7 @@ struct ProxyConfig {
 
   int max_held_clients = 1024;
   int64_t hold_buffer_bytes = 65536;
+  int64_t hold_budget_bytes = 8 << 20;  // every held client together (hold_budget.h)
   int udp_hold_datagrams = 64;
   int max_clients = 10000;
   int udp_max_datagram = 4096;

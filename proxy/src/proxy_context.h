@@ -10,6 +10,7 @@
 #include <string>
 
 #include "event_loop.h"
+#include "hold_budget.h"
 #include "proxy_config.h"
 #include "proxy_stats.h"
 #include "scratch_buffer.h"
@@ -35,6 +36,7 @@ struct ProxyContext {
   ProxyStats& stats;
   UpstreamView& view;
   UpstreamWaker* waker;                  // control loop only; null on worker loops
+  HoldBudget* hold_budget;               // control loop only (held clients live there); null on worker loops
   ScratchBuffer scratch;                 // transient: never holds data across events
   std::function<void()> on_client_gone;  // after a TCP client or UDP session ends
   // Worker loops only: give a client to the control loop; report a refused connect.

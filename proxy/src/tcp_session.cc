@@ -37,6 +37,12 @@ TcpSession::TcpSession(ProxyContext& ctx, TcpListener& owner, UniqueFd client, c
 TcpSession::~TcpSession() {
   // Normally finish() ran already; at shutdown the fds close through their owners.
   if (ctx_.waker) ctx_.waker->release(this);
+  releaseHold();
+}
+
+void TcpSession::releaseHold() {
+  if (ctx_.hold_budget) ctx_.hold_budget->give(charged_);
+  charged_ = 0;
 }
 
 void TcpSession::start() {
@@ -52,6 +58,8 @@ void TcpSession::start() {
 void TcpSession::startAdopted(std::string held, bool client_eof, int connect_attempts) {
   ctx_.loop.add(client_.get(), kEvents, &client_side_);
   held_ = std::move(held);
+  if (ctx_.hold_budget) ctx_.hold_budget->charge(static_cast<int64_t>(held_.size()));
+  charged_ = static_cast<int64_t>(held_.size());
   client_eof_ = client_eof;
   connect_attempts_ = connect_attempts;
   hold_full_ = static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes;
@@ -147,12 +155,25 @@ void TcpSession::onUpstreamIo(uint32_t events) {
 }
 
 bool TcpSession::readIntoHold(uint32_t events) {
-  // A full hold buffer stops reading: the client's kernel buffer and TCP window
-  // hold the rest until the relay starts.
+  // A full hold buffer, or a spent hold budget, stops reading: the client's
+  // kernel buffer and TCP window hold the rest until the relay starts.
+  bool budget_spent = false;
   while (!client_eof_ && static_cast<int64_t>(held_.size()) < ctx_.config.hold_buffer_bytes) {
     size_t room = static_cast<size_t>(ctx_.config.hold_buffer_bytes) - held_.size();
     size_t want = std::min(room, ctx_.scratch.size());
+    if (ctx_.hold_budget) {
+      want = static_cast<size_t>(ctx_.hold_budget->take(static_cast<int64_t>(want)));
+      if (want == 0) {
+        budget_spent = true;
+        break;
+      }
+    }
     ssize_t n = recv(client_.get(), ctx_.scratch.data(), want, 0);
+    if (ctx_.hold_budget) {
+      int64_t kept = n > 0 ? n : 0;
+      ctx_.hold_budget->give(static_cast<int64_t>(want) - kept);
+      charged_ += kept;
+    }
     if (n > 0) {
       held_.append(ctx_.scratch.data(), static_cast<size_t>(n));
       ctx_.stats.bytes_from_clients += n;
@@ -169,7 +190,7 @@ bool TcpSession::readIntoHold(uint32_t events) {
     finish("client error while held");
     return false;
   }
-  hold_full_ = static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes;
+  hold_full_ = budget_spent || static_cast<int64_t>(held_.size()) >= ctx_.config.hold_buffer_bytes;
   return true;
 }
 
@@ -265,6 +286,7 @@ void TcpSession::startRelay(bool upstream_readable) {
   up_.to = upstream_.get();
   up_.counter = &ctx_.stats.bytes_from_clients;
   up_.pending = std::move(held_);  // replayed first; already counted
+  releaseHold();                   // relayed now, no longer held
   up_.eof = client_eof_;
   up_.readable = hold_full_;  // otherwise every client byte so far is in held_
   down_.readable = upstream_readable;
@@ -456,6 +478,7 @@ void TcpSession::finish(const char* why) {
   if (log::enabled(log::Level::kDebug)) log::debug() << "tcp " << peer_.toString() << " closed: " << why;
   state_ = State::kClosed;
   if (ctx_.waker) ctx_.waker->release(this);
+  releaseHold();
   timer_.cancel();
   // close() also drops an fd from epoll (none is dup'ed), so no EPOLL_CTL_DEL.
   upstream_.reset();

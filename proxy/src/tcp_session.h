@@ -65,6 +65,8 @@ class TcpSession : public WakeWaiter {
 
   void onClientIo(uint32_t events);
   void onUpstreamIo(uint32_t events);
+  // Gives what held_ took from the hold budget back.
+  void releaseHold();
   // Before relaying: read what the client sends into held_. False on error/close.
   bool readIntoHold(uint32_t events);
   void startGreeting();
@@ -99,7 +101,8 @@ class TcpSession : public WakeWaiter {
   Side client_side_, upstream_side_;
   State state_ = State::kConnecting;
 
-  std::string held_;        // client bytes before the relay starts
+  std::string held_;
+  int64_t charged_ = 0;     // bytes of held_ taken from ctx_.hold_budget        // client bytes before the relay starts
   bool client_eof_ = false;
   bool hold_full_ = false;  // stopped reading the client at --hold-buffer-bytes
   std::unique_ptr<MinecraftGreeter> greeter_;

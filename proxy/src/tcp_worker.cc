@@ -5,7 +5,7 @@ namespace gsp::proxy {
 TcpWorker::TcpWorker(const ProxyConfig& config, ProxyStats& stats, UpstreamView& view,
                      std::function<void()> on_client_gone, std::function<void(TcpHandOff)> hand_off,
                      std::function<void()> report_failure)
-    : ctx_{loop_,   config, stats, view, nullptr, ScratchBuffer(256 * 1024), std::move(on_client_gone),
+    : ctx_{loop_,   config, stats, view, nullptr, nullptr, ScratchBuffer(256 * 1024), std::move(on_client_gone),
            std::move(hand_off), std::move(report_failure)} {}
 
 TcpWorker::~TcpWorker() { stop(); }

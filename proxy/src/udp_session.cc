@@ -15,13 +15,22 @@ UdpSession::UdpSession(ProxyContext& ctx, UdpPort& port, const SocketAddress& cl
 
 UdpSession::~UdpSession() {
   ctx_.waker->release(this);
+  if (ctx_.hold_budget) ctx_.hold_budget->give(queued_bytes_);
+}
+
+void UdpSession::dropQueue() {
+  ctx_.stats.dropped_datagrams += static_cast<int64_t>(queue_.size());
+  if (ctx_.hold_budget) ctx_.hold_budget->give(queued_bytes_);
+  queue_.clear();
+  queued_bytes_ = 0;
 }
 
 void UdpSession::fromClientHeld(const char* data, size_t len) {
   last_activity_ms_ = ctx_.loop.nowMs();
   if (state_ == State::kClosed) return;
   if (static_cast<int>(queue_.size()) >= ctx_.config.udp_hold_datagrams ||
-      queued_bytes_ + static_cast<int64_t>(len) > ctx_.config.hold_buffer_bytes) {
+      queued_bytes_ + static_cast<int64_t>(len) > ctx_.config.hold_buffer_bytes ||
+      (ctx_.hold_budget && !ctx_.hold_budget->takeAll(static_cast<int64_t>(len)))) {
     ctx_.stats.dropped_datagrams++;
   } else {
     queue_.emplace_back(data, len);
@@ -71,6 +80,7 @@ bool UdpSession::connect(const SocketAddress& upstream) {
       ctx_.stats.dropped_datagrams++;
     }
     queued_bytes_ -= static_cast<int64_t>(d.size());
+    if (ctx_.hold_budget) ctx_.hold_budget->give(static_cast<int64_t>(d.size()));
     queue_.pop_front();
   }
   return true;
@@ -117,9 +127,7 @@ void UdpSession::onUpstreamReady(const SocketAddress& upstream) {
 
 void UdpSession::onWakeFailed(WakeFailure why) {
   if (state_ != State::kHeld) return;
-  ctx_.stats.dropped_datagrams += static_cast<int64_t>(queue_.size());
-  queue_.clear();
-  queued_bytes_ = 0;
+  dropQueue();
   finish(why == WakeFailure::kHoldTimeout ? "hold timed out" : "wake refused");
 }
 

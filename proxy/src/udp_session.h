@@ -46,6 +46,8 @@ class UdpSession : public WakeWaiter, public IoHandler {
   enum class State { kNew, kHeld, kRelaying, kClosed };
   bool connect(const SocketAddress& upstream);
   void hold();
+  // Drops (and counts) every queued datagram, giving their bytes back to the hold budget.
+  void dropQueue();
 
   ProxyContext& ctx_;
   UdpPort& port_;
@@ -54,7 +56,7 @@ class UdpSession : public WakeWaiter, public IoHandler {
   State state_ = State::kNew;
   UniqueFd upstream_;
   std::deque<std::string> queue_;  // held datagrams, oldest first
-  int64_t queued_bytes_ = 0;
+  int64_t queued_bytes_ = 0;  // also taken from ctx_.hold_budget
   int64_t last_activity_ms_ = 0;
 };
 

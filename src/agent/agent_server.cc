@@ -66,21 +66,20 @@ void AgentServer::serve() {
     }
     UniqueFd conn(fd);
     struct ucred cred = {};
+    cred.uid = static_cast<uid_t>(-1);
     socklen_t len = sizeof(cred);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || !allowed(cred.uid)) {
-      log::warn() << "agent: refused a connection from uid " << cred.uid << " (pid " << cred.pid << ")";
-      reply(fd, agentapi::encodeError(Status::forbidden("This user may not use the agent.")));
-      continue;
-    }
+    bool ok = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && allowed(cred.uid);
+    if (!ok) log::warn() << "agent: refusing a connection from uid " << cred.uid << " (pid " << cred.pid << ")";
     std::lock_guard<std::mutex> lock(mu_);
     if (live_threads_ >= options_.max_connections) {
       log::warn() << "agent: too many connections; refused one from uid " << cred.uid;
-      reply(fd, agentapi::encodeError(Status::unavailable("The agent is busy; try again.")));
-      continue;
+      continue;  // closed unanswered: the asker sees the connection fail
     }
     open_fds_.insert(fd);
     ++live_threads_;
-    std::thread([this, c = std::move(conn), uid = cred.uid]() mutable { serveConnection(std::move(c), uid); }).detach();
+    std::thread([this, c = std::move(conn), uid = cred.uid, ok]() mutable {
+      serveConnection(std::move(c), uid, ok);
+    }).detach();
   }
   std::unique_lock<std::mutex> lock(mu_);
   ended_.wait(lock, [this] { return live_threads_ == 0; });
@@ -93,8 +92,17 @@ void AgentServer::stop() {
   for (int fd : open_fds_) shutdown(fd, SHUT_RDWR);
 }
 
-void AgentServer::serveConnection(UniqueFd conn, uid_t uid) {
-  serveRequests(conn.get(), uid);
+void AgentServer::serveConnection(UniqueFd conn, uid_t uid, bool allowed) {
+  if (allowed) {
+    serveRequests(conn.get(), uid);
+  } else {
+    // Its first request is read before the answer: closing on an unread
+    // request would reset the connection and lose the answer.
+    struct pollfd p = {conn.get(), POLLIN, 0};
+    std::string buffer(agentapi::kMaxRequestBytes + 1, '\0');
+    if (::poll(&p, 1, 2000) == 1 && ::recv(conn.get(), &buffer[0], buffer.size(), MSG_TRUNC) >= 0)
+      reply(conn.get(), agentapi::encodeError(Status::forbidden("This user may not use the agent.")));
+  }
   std::lock_guard<std::mutex> lock(mu_);
   open_fds_.erase(conn.get());
   conn.reset();

@@ -2,8 +2,8 @@
 // the programs that may ask). Each connection gets a thread of its own that
 // reads one request at a time, decodes it (agentapi/agent_protocol.h) and
 // sends its handler's reply. The peer is checked once, at accept, with
-// SO_PEERCRED: a uid not in the allowed list gets one "forbidden" reply and is
-// disconnected. Oversized, empty and malformed messages get an error reply.
+// SO_PEERCRED: a uid not in the allowed list gets one "forbidden" reply (to its
+// first request) and is disconnected. Oversized, empty and malformed messages get an error reply.
 // Connections are bounded; past the bound a new one is refused the same way.
 // Thread-safe: stop() may be called from another thread than serve().
 #pragma once
@@ -48,8 +48,9 @@ class AgentServer {
   void stop();
 
  private:
-  // A connection's thread: its requests, then the bookkeeping of its end.
-  void serveConnection(UniqueFd fd, uid_t uid);
+  // A connection's thread: its requests (or one "forbidden" answer when the
+  // peer is not `allowed`), then the bookkeeping of its end.
+  void serveConnection(UniqueFd fd, uid_t uid, bool allowed);
   // Reads, answers; returns when the peer leaves or stop() is called.
   void serveRequests(int fd, uid_t uid);
   bool allowed(uid_t uid) const;

@@ -1,5 +1,7 @@
 #include "agent/job_executor.h"
 
+#include <cppconn/exception.h>
+
 #include "core/log.h"
 #include "db/catalog_repository.h"
 #include "db/server_repository.h"
@@ -15,6 +17,16 @@ JobExecutor::JobExecutor(db::Database& db, orchestration::DockerOrchestrator& or
     : db_(db), orchestrator_(orchestrator) {}
 
 void JobExecutor::run(int64_t job_id) {
+  try {
+    runOnce(job_id);
+  } catch (const sql::SQLException&) {
+    // A connection that failed (MariaDB restarted) is not reused: the next job connects anew.
+    db_.disconnect();
+    throw;
+  }
+}
+
+void JobExecutor::runOnce(int64_t job_id) {
   db::JobRepository jobs(db_);
   std::optional<db::Job> job = jobs.find(job_id);
   if (!job || job->state != domain::JobState::kRunning) return;

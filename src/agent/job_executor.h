@@ -22,10 +22,12 @@ class JobExecutor {
 
   JobExecutor(db::Database& db, orchestration::DockerOrchestrator& orchestrator);
 
-  // `job_id` must be RUNNING (claimed by this agent). Database errors escape.
+  // `job_id` must be RUNNING (claimed by this agent). Database errors escape
+  // (after dropping the connection, so the next job reconnects).
   void run(int64_t job_id);
 
  private:
+  void runOnce(int64_t job_id);
   // The outcome of the job's act (kOk: done), and what to say when done.
   Status act(const db::Job& job, const db::ServerRecord& server, bool begin, std::string* done_message);
 

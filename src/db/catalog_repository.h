@@ -29,6 +29,11 @@ struct GameImage {
   int64_t price_cents_per_hour = 0;
   int idle_minutes = 15;
   bool minecraft_aware = false;
+  // Capabilities given back after dropping all (sql/005): only well-formed
+  // names ("SETUID") are kept.
+  std::vector<std::string> cap_add;
+  int pids_limit = 512;
+  int nofile_limit = 65536;
   std::vector<GamePort> ports;  // sorted by internal port, then protocol
 };
 

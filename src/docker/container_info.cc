@@ -44,6 +44,25 @@ std::vector<PortBinding> parsePublishedPorts(const Json& ports) {
   return out;
 }
 
+HostSettings parseHostSettings(const Json& host) {
+  HostSettings h;
+  h.memory_bytes = intField(host, "Memory");
+  h.memory_swap_bytes = intField(host, "MemorySwap");
+  h.nano_cpus = intField(host, "NanoCpus");
+  h.pids_limit = intField(host, "PidsLimit");
+  h.read_only_rootfs = boolField(host, "ReadonlyRootfs");
+  h.cap_drop = stringListField(host, "CapDrop");
+  h.cap_add = stringListField(host, "CapAdd");
+  h.security_opt = stringListField(host, "SecurityOpt");
+  for (const Json& u : field(host, "Ulimits")) {
+    if (u.is_object() && stringField(u, "Name") == "nofile") {
+      h.nofile_soft = intField(u, "Soft");
+      h.nofile_hard = intField(u, "Hard");
+    }
+  }
+  return h;
+}
+
 }  // namespace
 
 ContainerStatus parseContainerStatus(const std::string& text) {
@@ -123,6 +142,10 @@ DockerResult<ContainerInfo> parseContainerInfo(const std::string& body, const st
   const Json& networks = field(net, "Networks");
   if (networks.is_object()) {
     for (auto it = networks.begin(); it != networks.end(); ++it) c.networks.push_back(it.key());
+  }
+  c.host = parseHostSettings(field(j, "HostConfig"));
+  for (const Json& m : field(j, "Mounts")) {
+    if (m.is_object() && !boolField(m, "RW")) c.host.read_only_mounts.push_back(stringField(m, "Destination"));
   }
   return c;
 }

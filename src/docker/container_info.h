@@ -36,6 +36,21 @@ struct ContainerState {
   int64_t health_failing_streak = 0;
 };
 
+// What HostConfig says of a container's limits and hardening, as the engine applied it.
+struct HostSettings {
+  int64_t memory_bytes = 0;
+  int64_t memory_swap_bytes = 0;
+  int64_t nano_cpus = 0;
+  int64_t pids_limit = 0;
+  bool read_only_rootfs = false;
+  std::vector<std::string> cap_drop;
+  std::vector<std::string> cap_add;
+  std::vector<std::string> security_opt;
+  int64_t nofile_soft = 0;  // the nofile ulimit, 0: none set
+  int64_t nofile_hard = 0;
+  std::vector<std::string> read_only_mounts;  // targets of the mounts that are read-only
+};
+
 struct ContainerInfo {
   std::string id;
   std::string name;      // without the engine's leading '/'
@@ -46,6 +61,7 @@ struct ContainerInfo {
   int64_t restart_count = 0;
   std::vector<PortBinding> published_ports;  // the host ports actually bound, when running
   std::vector<std::string> networks;         // names of the networks it is attached to
+  HostSettings host;
 };
 
 struct ContainerSummary {

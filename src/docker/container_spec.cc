@@ -60,6 +60,16 @@ Json containerCreateBody(const ContainerSpec& spec) {
                            {"max-file", std::to_string(spec.logs->max_file)}}}};
   }
   if (spec.read_only_rootfs) host["ReadonlyRootfs"] = true;
+  if (!spec.cap_drop.empty()) host["CapDrop"] = spec.cap_drop;
+  if (!spec.cap_add.empty()) host["CapAdd"] = spec.cap_add;
+  if (spec.no_new_privileges) host["SecurityOpt"] = Json::array({"no-new-privileges"});
+  if (spec.pids_limit > 0) host["PidsLimit"] = spec.pids_limit;
+  if (spec.memory_swap_bytes > 0) host["MemorySwap"] = spec.memory_swap_bytes;
+  if (!spec.ulimits.empty()) {
+    Json limits = Json::array();
+    for (const Ulimit& u : spec.ulimits) limits.push_back({{"Name", u.name}, {"Soft", u.soft}, {"Hard", u.hard}});
+    host["Ulimits"] = limits;
+  }
   if (!spec.network.empty()) {
     host["NetworkMode"] = spec.network;
     Json endpoint = Json::object();

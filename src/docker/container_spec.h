@@ -1,6 +1,7 @@
 // ContainerSpec: what the platform asks of a new container (image, env,
 // labels, network and aliases, mounts, published TCP/UDP ports, restart
-// policy, limits, log rotation, read-only root, user), and its translation
+// policy, limits, log rotation, read-only root, user, capabilities and other
+// hardening), and its translation
 // into the body of `POST /containers/create`. Plain values.
 #pragma once
 
@@ -41,6 +42,13 @@ struct JsonFileLogs {
   int max_file = 3;
 };
 
+// A resource limit of the processes inside ("nofile": open files).
+struct Ulimit {
+  std::string name;
+  int64_t soft = 0;
+  int64_t hard = 0;
+};
+
 struct ContainerSpec {
   std::string name;                            // empty: the engine makes one up
   std::string image;                           // required
@@ -57,6 +65,13 @@ struct ContainerSpec {
   int64_t nano_cpus = 0;                       // 1e9 = one CPU; 0: no limit
   std::optional<JsonFileLogs> logs;            // absent: the engine's default driver
   bool read_only_rootfs = false;
+  // Hardening (ARCHITECTURE.md, "Security model").
+  std::vector<std::string> cap_drop;           // "ALL" drops every capability ...
+  std::vector<std::string> cap_add;            // ... and these come back ("NET_BIND_SERVICE")
+  bool no_new_privileges = false;              // setuid binaries gain nothing
+  int64_t pids_limit = 0;                      // processes and threads; 0: the engine's default
+  int64_t memory_swap_bytes = 0;               // memory + swap; equal to memory_bytes: no swap
+  std::vector<Ulimit> ulimits;
 };
 
 // The JSON body of POST /containers/create (the name goes in the query).

@@ -20,6 +20,8 @@ using domain::ServerState;
 // mounted. The folder, not the socket file: nginx makes a new socket file each
 // time it starts, and a file mount would keep pointing at the old one.
 const char kProxyWebhookDir[] = "/run/gsp-webhook";
+// The proxy runs one event loop per worker thread and a few helpers.
+const int64_t kProxyPidsLimit = 64;
 
 std::string dirOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
 std::string baseOf(const std::string& path) { return path.substr(path.rfind('/') + 1); }
@@ -164,8 +166,14 @@ Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::Game
   game_spec.mounts.push_back({docker::Mount::Type::kVolume, volume.name, game.data_path, false});
   game_spec.restart = docker::RestartPolicy::kNo;
   game_spec.memory_bytes = static_cast<int64_t>(game.min_ram_mb) << 20;
+  game_spec.memory_swap_bytes = game_spec.memory_bytes;  // no swap: a game past its memory is stopped, not slowed
   game_spec.nano_cpus = static_cast<int64_t>(game.min_cpu_millis) * 1000000;
   game_spec.logs = docker::JsonFileLogs{};
+  game_spec.cap_drop = {"ALL"};
+  game_spec.cap_add = game.cap_add;
+  game_spec.no_new_privileges = true;
+  game_spec.pids_limit = game.pids_limit;
+  game_spec.ulimits = {{"nofile", game.nofile_limit, game.nofile_limit}};
   docker::DockerResult<docker::CreatedContainer> game_container = docker_->createContainer(game_spec);
   if (!game_container.isOk()) return Status::unavailable(explain("be created", game_container.error()));
 
@@ -183,17 +191,24 @@ Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::Game
                "GSP_PROXY_SECRET=" + s.webhook_secret,
                "GSP_PROXY_ACTIVITY_INTERVAL=30s",
                // Probing only happens while a game wakes: often, so players wait less.
-               "GSP_PROXY_PROBE_INTERVAL=100ms"};
+               "GSP_PROXY_PROBE_INTERVAL=100ms",
+               // A quarter of its memory for held clients: a flood of them cannot get it killed.
+               "GSP_PROXY_HOLD_BUDGET_BYTES=" + std::to_string((int64_t(config_.servers_proxy_memory_mb) << 20) / 4)};
   if (game.minecraft_aware) proxy.env.push_back("GSP_PROXY_MINECRAFT=true");
-  proxy.mounts.push_back({docker::Mount::Type::kBind, dirOf(config_.servers_webhook_socket), kProxyWebhookDir, false});
+  // Read-only: the proxy connects to the socket in it and may change nothing there.
+  proxy.mounts.push_back({docker::Mount::Type::kBind, dirOf(config_.servers_webhook_socket), kProxyWebhookDir, true});
   for (const db::ServerPort& p : s.ports) {
     proxy.ports.push_back({static_cast<uint16_t>(p.internal_port), protocolOf(p.protocol),
                            config_.servers_publish_address, static_cast<uint16_t>(p.public_port)});
   }
   proxy.restart = docker::RestartPolicy::kUnlessStopped;
   proxy.memory_bytes = static_cast<int64_t>(config_.servers_proxy_memory_mb) << 20;
+  proxy.memory_swap_bytes = proxy.memory_bytes;
   proxy.logs = docker::JsonFileLogs{};
   proxy.read_only_rootfs = true;
+  proxy.cap_drop = {"ALL"};
+  proxy.no_new_privileges = true;
+  proxy.pids_limit = kProxyPidsLimit;
   docker::DockerResult<docker::CreatedContainer> proxy_container = docker_->createContainer(proxy);
   if (!proxy_container.isOk()) return Status::unavailable(explain("be created", proxy_container.error()));
   docker::DockerStatus started = docker_->startContainer(proxy_container->id);

@@ -217,6 +217,8 @@ name = gsp
 [auth]
 mock-login = true
 admin-emails = admin@example.com
+[billing]
+mock-deposits = true
 [servers]
 public-host = 127.0.0.1
 publish-address = 127.0.0.1

@@ -12,6 +12,8 @@
   </section>
   <section class="card" aria-labelledby="add-heading">
     <h2 id="add-heading">Add funds</h2>
+    {{#NO_DEPOSITS}}<p class="muted">Adding funds is not open on this installation yet. Ask the operator to top up your balance.</p>{{/NO_DEPOSITS}}
+    {{#DEPOSITS}}
     {{#HAS_ERROR}}<div class="form-error" role="alert" id="amount-error">{{ERROR}}</div>{{/HAS_ERROR}}
     <form method="post" action="/billing/add-funds" class="form form-inline">
       <input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}">
@@ -24,6 +26,7 @@
       </div>
       <p class="hint">Test payments: no card is charged. At most {{MAX_DEPOSIT}} at a time.</p>
     </form>
+    {{/DEPOSITS}}
   </section>
 </div>
 <section class="card" aria-labelledby="ledger-heading">

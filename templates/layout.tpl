@@ -22,7 +22,7 @@
     <div class="account">
       <a class="balance" href="/billing" title="Your balance">{{BALANCE}}</a>
       <span class="email">{{USER_EMAIL}}{{#IS_ADMIN}} <span class="badge">admin</span>{{/IS_ADMIN}}</span>
-      <a class="button button-quiet" href="/auth/logout">Sign out</a>
+      <form method="post" action="/auth/logout" class="inline-form"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-quiet" type="submit">Sign out</button></form>
     </div>
     {{/SIGNED_IN}}
     {{#SIGNED_OUT}}

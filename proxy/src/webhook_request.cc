@@ -29,8 +29,11 @@ std::string jsonString(const std::string& s) {
   return out;
 }
 
-std::string signWebhook(const std::string& secret, const std::string& timestamp, const std::string& body) {
-  return hexEncode(hmacSha256(secret, timestamp + "." + body));
+std::string signWebhook(const std::string& secret, const std::string& method, const std::string& path,
+                        const std::string& timestamp, const std::string& body) {
+  // Lines: neither a method, a path nor a timestamp can hold a newline, so no
+  // two calls sign the same text.
+  return hexEncode(hmacSha256(secret, method + "\n" + path + "\n" + timestamp + "\n" + body));
 }
 
 std::string buildWebhookRequest(const BackendUrl& url, const std::string& server_id,
@@ -49,7 +52,7 @@ std::string buildWebhookRequest(const BackendUrl& url, const std::string& server
   req += "Connection: close\r\n";
   req += "X-GSP-Server: " + server_id + "\r\n";
   req += "X-GSP-Timestamp: " + ts + "\r\n";
-  req += "X-GSP-Signature: " + signWebhook(secret, ts, body) + "\r\n";
+  req += "X-GSP-Signature: " + signWebhook(secret, "POST", url.path, ts, body) + "\r\n";
   req += "\r\n";
   req += body;
   return req;

@@ -2,7 +2,7 @@
 // and the HTTP/1.1 request bytes. The contract (documented in proxy/README.md):
 //   X-GSP-Server:    the server id
 //   X-GSP-Timestamp: unix seconds when the call was made
-//   X-GSP-Signature: hex(HMAC-SHA256(secret, timestamp + "." + body))
+//   X-GSP-Signature: hex(HMAC-SHA256(secret, method \n path \n timestamp \n body))
 // Pure functions; thread-safe.
 #pragma once
 
@@ -16,8 +16,10 @@ namespace gsp::proxy {
 // `s` as a JSON string literal, quotes included.
 std::string jsonString(const std::string& s);
 
-// Lower-case hex HMAC-SHA256 of timestamp + "." + body.
-std::string signWebhook(const std::string& secret, const std::string& timestamp, const std::string& body);
+// Lower-case hex HMAC-SHA256 of method, path, timestamp and body, one per line
+// (the body last, as sent): a signature is good for one route only.
+std::string signWebhook(const std::string& secret, const std::string& method, const std::string& path,
+                        const std::string& timestamp, const std::string& body);
 
 // A complete "POST path HTTP/1.1" request with the signing headers and
 // Connection: close, ready to write to the socket.

@@ -66,12 +66,16 @@ po::options_description describeOptions() {
       ("billing.max-deposit-cents", po::value<int64_t>()->default_value(50000),
        "largest single mock deposit, in cents (100-100000000)")
       ("billing.page-size", po::value<int>()->default_value(25), "ledger rows per page (5-500)")
+      ("billing.mock-deposits", po::value<bool>()->default_value(false),
+       "offer the test \"add funds\" form that credits without any payment (development only)")
       ("servers.public-host", po::value<std::string>()->default_value("localhost"),
        "host name players connect to, shown with each server's port")
       ("servers.publish-address", po::value<std::string>()->default_value("0.0.0.0"),
        "host address on which the proxies publish game ports (127.0.0.1 for local runs)")
       ("servers.port-min", po::value<int>()->default_value(30000), "lowest public game port (1024-65535)")
       ("servers.port-max", po::value<int>()->default_value(30999), "highest public game port (1024-65535)")
+      ("servers.max-per-user", po::value<int>()->default_value(10),
+       "servers one user may have at once (1-10000); administrators are not limited")
       ("servers.stop-grace-seconds", po::value<int>()->default_value(30),
        "seconds a game gets to save its world when it is put to sleep (1-600)")
       ("servers.proxy-image", po::value<std::string>()->default_value("gsp-proxy:" GSP_VERSION),
@@ -164,6 +168,7 @@ std::string validate(Config* c, const po::variables_map& vm) {
   if (!(err = range("billing.signup-credit-cents", c->billing_signup_credit_cents, 0, 100000000)).empty()) return err;
   if (!(err = range("billing.max-deposit-cents", c->billing_max_deposit_cents, 100, 100000000)).empty()) return err;
   if (!(err = range("billing.page-size", c->billing_page_size, 5, 500)).empty()) return err;
+  if (!(err = range("servers.max-per-user", c->servers_max_per_user, 1, 10000)).empty()) return err;
   if (!(err = range("servers.port-min", c->servers_port_min, 1024, 65535)).empty()) return err;
   if (!(err = range("servers.port-max", c->servers_port_max, c->servers_port_min, 65535)).empty()) return err;
   if (!(err = range("servers.stop-grace-seconds", c->servers_stop_grace_seconds, 1, 600)).empty()) return err;
@@ -329,10 +334,12 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.billing_signup_credit_cents = vm["billing.signup-credit-cents"].as<int64_t>();
   c.billing_max_deposit_cents = vm["billing.max-deposit-cents"].as<int64_t>();
   c.billing_page_size = vm["billing.page-size"].as<int>();
+  c.billing_mock_deposits = vm["billing.mock-deposits"].as<bool>();
   c.servers_public_host = vm["servers.public-host"].as<std::string>();
   c.servers_publish_address = vm["servers.publish-address"].as<std::string>();
   c.servers_port_min = vm["servers.port-min"].as<int>();
   c.servers_port_max = vm["servers.port-max"].as<int>();
+  c.servers_max_per_user = vm["servers.max-per-user"].as<int>();
   c.servers_stop_grace_seconds = vm["servers.stop-grace-seconds"].as<int>();
   c.servers_proxy_image = vm["servers.proxy-image"].as<std::string>();
   c.servers_proxy_memory_mb = vm["servers.proxy-memory-mb"].as<int>();

@@ -42,12 +42,14 @@ struct Config {
   int64_t billing_signup_credit_cents = 0;
   int64_t billing_max_deposit_cents = 0;
   int billing_page_size = 0;
+  bool billing_mock_deposits = false;  // the test "add funds" form (no payment provider yet)
 
   // [servers]
   std::string servers_public_host;     // shown to players as host:port
   std::string servers_publish_address; // host address the proxies' ports are published on
   int servers_port_min = 0;            // public port range, inclusive
   int servers_port_max = 0;
+  int servers_max_per_user = 0;        // servers a user may have at once (admins: no limit)
   int servers_stop_grace_seconds = 0;  // time a game gets to save its world on stop
   std::string servers_proxy_image;
   int servers_proxy_memory_mb = 0;

@@ -33,7 +33,7 @@ struct GameImage {
   // names ("SETUID") are kept.
   std::vector<std::string> cap_add;
   int pids_limit = 512;
-  int nofile_limit = 65536;
+  int nofile_limit = 16384;
   std::vector<GamePort> ports;  // sorted by internal port, then protocol
 };
 

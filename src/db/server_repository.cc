@@ -87,6 +87,16 @@ Result<int64_t> ServerRepository::create(const NewServer& server) {
   for (int attempt = 0;; ++attempt) {
     try {
       Transaction tx(db_);
+      if (server.max_servers > 0) {
+        // The user's row lock serialises that user's creations: two at once cannot both pass the count.
+        db_.sql("SELECT id FROM users WHERE id = ? FOR UPDATE").arg(server.user_id).rows();
+        auto count = db_.sql("SELECT COUNT(*) FROM servers WHERE user_id = ? AND deleted_at IS NULL")
+                         .arg(server.user_id).rows();
+        if (count->next() && count->getInt(1) >= server.max_servers)
+          return Status::forbidden("You have " + std::to_string(server.max_servers) +
+                                   " servers, the most one account may have. Delete one first, or ask support "
+                                   "for a higher limit.");
+      }
       auto taken = db_.sql("SELECT 1 FROM servers WHERE user_id = ? AND name = ? AND deleted_at IS NULL")
                        .arg(server.user_id).arg(server.name).rows();
       if (taken->next()) return Status::conflict("You already have a server named '" + server.name + "'.");

@@ -65,6 +65,7 @@ struct NewServer {
   std::vector<GamePort> ports;  // of the game image
   int port_min = 0;             // public port range, inclusive
   int port_max = 0;
+  int max_servers = 0;          // the user's limit of servers at once; 0: none (an admin)
 };
 
 class ServerRepository {
@@ -78,7 +79,8 @@ class ServerRepository {
   // event, in one transaction. The ports are a random free block of the range
   // and keep the game's spacing (Valheim's
   // 2456-2457 become P and P+1) and a TCP and a UDP port with the same number
-  // share one public number. Errors: kConflict (name taken), kUnavailable (no free ports).
+  // share one public number. Errors: kConflict (name taken), kForbidden (the
+  // user has max_servers already), kUnavailable (no free ports).
   Result<int64_t> create(const NewServer& server);
 
   std::optional<ServerRecord> find(int64_t id);  // not deleted

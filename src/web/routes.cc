@@ -13,7 +13,8 @@ std::vector<RouteSpec> routeTable() {
       {"GET", "/auth/login", Access::kPublic, showLogin},
       {"GET", "/auth/mock/{provider}", Access::kPublic, showMockConsent},
       {"POST", "/auth/mock-login", Access::kPublic, mockLogin},
-      {"GET", "/auth/logout", Access::kPublic, logout},
+      // A POST with the CSRF token: a link or an <img> elsewhere cannot sign a user out.
+      {"POST", "/auth/logout", Access::kPublic, logout},
 
       {"GET", "/dashboard", Access::kUser, dashboard, kCacheable},
       {"GET", "/dashboard/states", Access::kUser, dashboardStates, kCacheable},

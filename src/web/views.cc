@@ -118,6 +118,7 @@ std::string Views::billing(const LayoutModel& layout, const BillingPage& page) c
   c->SetValue("MAX_DEPOSIT", money::format(page.max_deposit_cents));
   c->SetIntValue("MAX_DEPOSIT_WHOLE", static_cast<long>(page.max_deposit_cents / 100));
   c->SetValue("IDEMPOTENCY_KEY", page.idempotency_key);
+  c->ShowSection(page.deposits_enabled ? "DEPOSITS" : "NO_DEPOSITS");
   c->SetValue("AMOUNT", page.amount);
   if (!page.error.empty()) c->SetValueAndShowSection("ERROR", page.error, "HAS_ERROR");
   if (page.entries.empty()) {

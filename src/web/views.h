@@ -66,6 +66,7 @@ struct BillingPage {
   int pages = 1;
   int64_t total_entries = 0;
   int64_t max_deposit_cents = 0;
+  bool deposits_enabled = false;  // billing.mock-deposits
   std::string idempotency_key;
   std::string amount;  // re-shown after an error
   std::string error;

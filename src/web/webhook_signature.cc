@@ -15,14 +15,15 @@ int64_t parseServerIdHeader(const std::string& value) {
   return std::stoll(value);
 }
 
-Status verifyWebhookSignature(const std::string& secret_hex, const std::string& timestamp,
-                              const std::string& signature_hex, const std::string& body, int64_t now_unix,
-                              int max_skew_seconds) {
+Status verifyWebhookSignature(const std::string& secret_hex, const std::string& method, const std::string& path,
+                              const std::string& timestamp, const std::string& signature_hex,
+                              const std::string& body, int64_t now_unix, int max_skew_seconds) {
   if (!allDigits(timestamp, 12)) return Status::forbidden("missing or malformed X-GSP-Timestamp");
   int64_t sent = std::stoll(timestamp);
   if (sent < now_unix - max_skew_seconds || sent > now_unix + max_skew_seconds)
     return Status::forbidden("stale X-GSP-Timestamp");
-  std::string expected = crypto::toHex(crypto::hmacSha256(secret_hex, timestamp + "." + body));
+  std::string expected =
+      crypto::toHex(crypto::hmacSha256(secret_hex, method + "\n" + path + "\n" + timestamp + "\n" + body));
   std::string given = signature_hex;
   for (char& c : given) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
   if (!crypto::constantTimeEquals(expected, given)) return Status::forbidden("bad X-GSP-Signature");

@@ -65,6 +65,8 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(8, l.config.web_threads);
     CPPUNIT_ASSERT_EQUAL(0660, l.config.web_socket_mode);
     CPPUNIT_ASSERT(!l.config.auth_mock_login);
+    CPPUNIT_ASSERT(!l.config.billing_mock_deposits);  // free credit is opt-in, like mock sign-in
+    CPPUNIT_ASSERT_EQUAL(10, l.config.servers_max_per_user);
   }
 
   void helpListsEveryOptionWithDefault() {

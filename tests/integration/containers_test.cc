@@ -67,8 +67,8 @@ class ContainersTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t(512), game.pids_limit);
     CPPUNIT_ASSERT_EQUAL(int64_t(64) << 20, game.memory_bytes);
     CPPUNIT_ASSERT_EQUAL(game.memory_bytes, game.memory_swap_bytes);  // no swap
-    CPPUNIT_ASSERT_EQUAL(int64_t(65536), game.nofile_soft);
-    CPPUNIT_ASSERT_EQUAL(int64_t(65536), game.nofile_hard);
+    CPPUNIT_ASSERT_EQUAL(int64_t(16384), game.nofile_soft);
+    CPPUNIT_ASSERT_EQUAL(int64_t(16384), game.nofile_hard);
 
     gsp::docker::ContainerInfo proxy_info = inspect(s.proxy_container_id);
     gsp::docker::HostSettings proxy = proxy_info.host;

@@ -36,6 +36,7 @@ class ServersTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(forgedWebhooksAreRefused);
   CPPUNIT_TEST(cachedDashboardFollowsWebhooks);
   CPPUNIT_TEST(badCreateFormsCreateNothing);
+  CPPUNIT_TEST(aUserCannotPassTheServerLimitButAnAdminCan);
   CPPUNIT_TEST_SUITE_END();
 
   std::string base_;
@@ -168,11 +169,13 @@ class ServersTest : public CppUnit::TestFixture {
     post(owner, base + "/delete", "&confirm_name=mine");
   }
 
+  // A signed call to `path`; `signed_path` (default: path) is the route the signature names.
   HttpResponse webhook(const std::string& path, int64_t header_id, const std::string& secret, int64_t when,
-                       const std::string& body) {
+                       const std::string& body, const std::string& signed_path = "") {
     HttpClient internal("http://gsp-internal", gsp::test::env("GSP_TEST_WEBHOOK_SOCKET"));
     std::string ts = std::to_string(when);
-    std::string sig = gsp::crypto::toHex(gsp::crypto::hmacSha256(secret, ts + "." + body));
+    std::string route = signed_path.empty() ? path : signed_path;
+    std::string sig = gsp::crypto::toHex(gsp::crypto::hmacSha256(secret, "POST\n" + route + "\n" + ts + "\n" + body));
     return internal.request("POST", path, body, "application/json",
                             {"X-GSP-Server: " + std::to_string(header_id), "X-GSP-Timestamp: " + ts,
                              "X-GSP-Signature: " + sig});
@@ -224,6 +227,9 @@ class ServersTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(401L, webhook("/api/webhook/wake", a, secret_b, now, body).status);
     // B's valid signature over a body naming A: B may act only on itself.
     CPPUNIT_ASSERT_EQUAL(400L, webhook("/api/webhook/wake", b, secret_b, now, body).status);
+    // A signature made for one route is refused on another; a body must be the route's event.
+    CPPUNIT_ASSERT_EQUAL(401L, webhook("/api/webhook/activity", a, secret_a, now, body, "/api/webhook/wake").status);
+    CPPUNIT_ASSERT_EQUAL(400L, webhook("/api/webhook/activity", a, secret_a, now, body).status);
     CPPUNIT_ASSERT(server(a).state == ServerState::kSleeping);
     CPPUNIT_ASSERT(server(b).state == ServerState::kSleeping);
     // The real thing wakes A, and a second wake while it starts is the same wake (one job).
@@ -282,6 +288,45 @@ class ServersTest : public CppUnit::TestFixture {
     auto rs = db_->sql("SELECT COUNT(*) FROM servers s JOIN users u ON u.id = s.user_id WHERE u.email = ?").arg(email).rows();
     rs->next();
     CPPUNIT_ASSERT_EQUAL(0, rs->getInt(1));
+  }
+
+  // Rows made directly (no containers needed): the form counts them like any server.
+  void fillUpTo(const std::string& email, int count) {
+    auto rs = db_->sql("SELECT id FROM users WHERE email = ?").arg(email).rows();
+    CPPUNIT_ASSERT(rs->next());
+    for (int i = 0; i < count; ++i) {
+      gsp::db::NewServer n;
+      n.user_id = rs->getInt64(1);
+      n.game_image_id = demoGameId();
+      n.name = "filler-" + std::to_string(i);
+      n.webhook_secret = std::string(64, 'a');
+      n.ports = {{"tcp", 7000}};
+      n.port_min = config_.servers_port_min;
+      n.port_max = config_.servers_port_max;
+      CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).create(n).isOk());
+    }
+  }
+
+  void aUserCannotPassTheServerLimitButAnAdminCan() {
+    std::string email = gsp::test::uniqueEmail("limit");
+    HttpClient c = gsp::test::signIn(base_, email);
+    fillUpTo(email, config_.servers_max_per_user);
+    std::string fields = "&game_id=" + std::to_string(demoGameId()) + "&name=one-too-many";
+    HttpResponse r = c.post("/servers/create", "csrf_token=" + gsp::test::csrfOf(c) + fields);
+    CPPUNIT_ASSERT_EQUAL(403L, r.status);
+    CPPUNIT_ASSERT(r.body.find("the most one account may have") != std::string::npos);
+    auto rs = db_->sql("SELECT COUNT(*) FROM servers WHERE name = 'one-too-many'").rows();
+    rs->next();
+    CPPUNIT_ASSERT_EQUAL(0, rs->getInt(1));
+    // An administrator is not limited (admin emails come from the config).
+    std::string admin = config_.auth_admin_emails.at(0);
+    HttpClient a = gsp::test::signIn(base_, admin);
+    auto held = db_->sql("SELECT COUNT(*) FROM servers s JOIN users u ON u.id = s.user_id "
+                         "WHERE u.email = ? AND s.deleted_at IS NULL").arg(admin).rows();
+    held->next();
+    fillUpTo(admin, std::max(0, config_.servers_max_per_user - held->getInt(1)));
+    HttpResponse made = a.post("/servers/create", "csrf_token=" + gsp::test::csrfOf(a) + fields);
+    CPPUNIT_ASSERT_EQUAL(303L, made.status);
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(ServersTest);

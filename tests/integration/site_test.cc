@@ -269,7 +269,11 @@ class SiteTest : public CppUnit::TestFixture {
     // Twice: the second may come from the page cache, which must not outlive the session.
     CPPUNIT_ASSERT_EQUAL(200L, c.get("/dashboard").status);
     CPPUNIT_ASSERT_EQUAL(200L, c.get("/dashboard").status);
-    HttpResponse out = c.get("/auth/logout");
+    // Signing out is a POST with the CSRF token: a GET (a link, an <img> on another site) does nothing.
+    CPPUNIT_ASSERT_EQUAL(405L, c.get("/auth/logout").status);
+    CPPUNIT_ASSERT_EQUAL(403L, c.post("/auth/logout", "csrf_token=forged").status);
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/dashboard").status);
+    HttpResponse out = c.post("/auth/logout", "csrf_token=" + gsp::test::csrfOf(c));
     CPPUNIT_ASSERT_EQUAL(303L, out.status);
     CPPUNIT_ASSERT(out.setCookie("gsp_session").find("Max-Age=0") != std::string::npos);
     gsp::db::Database db(config_.database);

@@ -104,7 +104,8 @@ void WebhookReceiver::handle(proxy::UniqueFd client) {
   if (std::regex_search(head, m, std::regex("X-GSP-Signature: ([^\r]*)"))) call.signature = m[1];
   call.body = data.substr(head_end + 4, content_length);
   // What the backend must do: recompute, compare in constant time, reject stale timestamps.
-  std::string expected = crypto::toHex(crypto::hmacSha256(secret_, call.timestamp + "." + call.body));
+  std::string expected = crypto::toHex(
+      crypto::hmacSha256(secret_, "POST\n" + call.path + "\n" + call.timestamp + "\n" + call.body));
   int64_t ts = call.timestamp.empty() ? 0 : std::stoll(call.timestamp);
   call.signature_ok = crypto::constantTimeEquals(expected, call.signature) && std::llabs(time(nullptr) - ts) <= 300;
   bool is_wake = call.path.size() >= 5 && call.path.compare(call.path.size() - 5, 5, "/wake") == 0;

@@ -20,19 +20,23 @@ class WebhookRequestTest : public CppUnit::TestFixture {
  public:
   void signatureIsHmacOfTimestampDotBody() {
     // Fixed vector, also quoted in proxy/README.md for the backend's own test:
-    // printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac 'test-secret-0123456789'
-    CPPUNIT_ASSERT_EQUAL(gsp::crypto::toHex(gsp::crypto::hmacSha256("test-secret-0123456789", "1700000000.{\"a\":1}")),
-                         signWebhook("test-secret-0123456789", "1700000000", "{\"a\":1}"));
-    CPPUNIT_ASSERT_EQUAL(std::string("6e873f59dc6002f6de5f578e9bf3f90a7906473a2924651d6f4cc33d61aff598"), signWebhook("test-secret-0123456789", "1700000000", "{\"a\":1}"));
+    // printf 'POST\n/api/webhook/wake\n1700000000\n{"a":1}' | openssl dgst -sha256 -hmac 'test-secret-0123456789'
+    CPPUNIT_ASSERT_EQUAL(std::string("20098accfe49a463971f04c50c23a9992686ab691dcc2016aa3a9e61dcb4d2b1"),
+                         signWebhook("test-secret-0123456789", "POST", "/api/webhook/wake", "1700000000", "{\"a\":1}"));
   }
 
   void signatureChangesWithEveryInput() {
-    std::string base = signWebhook("secret-aaaaaaaaaaaa", "1", "{}");
-    CPPUNIT_ASSERT(base != signWebhook("secret-aaaaaaaaaaab", "1", "{}"));
-    CPPUNIT_ASSERT(base != signWebhook("secret-aaaaaaaaaaaa", "2", "{}"));
-    CPPUNIT_ASSERT(base != signWebhook("secret-aaaaaaaaaaaa", "1", "{ }"));
-    // The separator matters: "1" + "2{}" must not sign like "12" + "{}".
-    CPPUNIT_ASSERT(signWebhook("k-0123456789abcdef", "1", "2{}") != signWebhook("k-0123456789abcdef", "12", "{}"));
+    auto sign = [](const std::string& secret, const std::string& path, const std::string& ts, const std::string& body) {
+      return signWebhook(secret, "POST", path, ts, body);
+    };
+    std::string base = sign("secret-aaaaaaaaaaaa", "/w", "1", "{}");
+    CPPUNIT_ASSERT(base != sign("secret-aaaaaaaaaaab", "/w", "1", "{}"));
+    CPPUNIT_ASSERT(base != sign("secret-aaaaaaaaaaaa", "/w", "2", "{}"));
+    CPPUNIT_ASSERT(base != sign("secret-aaaaaaaaaaaa", "/w", "1", "{ }"));
+    CPPUNIT_ASSERT(base != sign("secret-aaaaaaaaaaaa", "/a", "1", "{}"));  // another route
+    CPPUNIT_ASSERT(base != signWebhook("secret-aaaaaaaaaaaa", "GET", "/w", "1", "{}"));
+    // The separators matter: "1" + "2{}" must not sign like "12" + "{}".
+    CPPUNIT_ASSERT(sign("k-0123456789abcdef", "/w", "1", "2{}") != sign("k-0123456789abcdef", "/w", "12", "{}"));
   }
 
   void requestCarriesSigningHeadersAndBody() {
@@ -45,7 +49,8 @@ class WebhookRequestTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(req.find("\r\nHost: 127.0.0.1:8080\r\n") != std::string::npos);
     CPPUNIT_ASSERT(req.find("\r\nX-GSP-Server: 42\r\n") != std::string::npos);
     CPPUNIT_ASSERT(req.find("\r\nX-GSP-Timestamp: 1700000000\r\n") != std::string::npos);
-    CPPUNIT_ASSERT(req.find("\r\nX-GSP-Signature: " + signWebhook("secret-0123456789", "1700000000", body) +
+    CPPUNIT_ASSERT(req.find("\r\nX-GSP-Signature: " +
+                            signWebhook("secret-0123456789", "POST", "/api/webhook/wake", "1700000000", body) +
                             "\r\n") != std::string::npos);
     CPPUNIT_ASSERT(req.find("\r\nContent-Length: " + std::to_string(body.size()) + "\r\n") != std::string::npos);
     CPPUNIT_ASSERT(req.find("\r\nConnection: close\r\n") != std::string::npos);

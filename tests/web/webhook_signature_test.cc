@@ -9,8 +9,10 @@ namespace {
 const std::string kSecret = "5e1f" + std::string(60, 'a');
 const int64_t kNow = 1800000000;
 
-std::string sign(const std::string& ts, const std::string& body) {
-  return gsp::crypto::toHex(gsp::crypto::hmacSha256(kSecret, ts + "." + body));
+const std::string kPath = "/api/webhook/wake";
+
+std::string sign(const std::string& ts, const std::string& body, const std::string& path = kPath) {
+  return gsp::crypto::toHex(gsp::crypto::hmacSha256(kSecret, "POST\n" + path + "\n" + ts + "\n" + body));
 }
 }  // namespace
 
@@ -24,16 +26,18 @@ class WebhookSignatureTest : public CppUnit::TestFixture {
  public:
   void acceptsAFreshCorrectSignature() {
     std::string ts = std::to_string(kNow - 10), body = "{\"server_id\":\"7\"}";
-    CPPUNIT_ASSERT(verifyWebhookSignature(kSecret, ts, sign(ts, body), body, kNow, 300).isOk());
+    CPPUNIT_ASSERT(verifyWebhookSignature(kSecret, "POST", kPath, ts, sign(ts, body), body, kNow, 300).isOk());
     std::string upper = sign(ts, body);
     for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-    CPPUNIT_ASSERT(verifyWebhookSignature(kSecret, ts, upper, body, kNow, 300).isOk());
+    CPPUNIT_ASSERT(verifyWebhookSignature(kSecret, "POST", kPath, ts, upper, body, kNow, 300).isOk());
   }
 
   void refusesForgedStaleAndMalformed() {
     std::string ts = std::to_string(kNow), body = "{\"server_id\":\"7\"}";
-    struct { std::string secret, ts, sig, body; const char* why; } cases[] = {
+    struct { std::string secret, ts, sig, body; const char* why; std::string path = kPath; } cases[] = {
         {"other-secret", ts, sign(ts, body), body, "another secret"},
+        {kSecret, ts, sign(ts, body, "/api/webhook/activity"), body, "signed for another route"},
+        {kSecret, ts, sign(ts, body), body, "sent to another route", "/api/webhook/activity"},
         {kSecret, ts, sign(ts, body), body + " ", "body changed"},
         {kSecret, ts, sign(std::to_string(kNow - 1), body), body, "signature of another timestamp"},
         {kSecret, std::to_string(kNow - 301), sign(std::to_string(kNow - 301), body), body, "stale"},
@@ -45,7 +49,7 @@ class WebhookSignatureTest : public CppUnit::TestFixture {
         {kSecret, ts, sign(ts, body).substr(2), body, "short signature"},
     };
     for (const auto& c : cases) {
-      gsp::Status s = verifyWebhookSignature(c.secret, c.ts, c.sig, c.body, kNow, 300);
+      gsp::Status s = verifyWebhookSignature(c.secret, "POST", c.path, c.ts, c.sig, c.body, kNow, 300);
       CPPUNIT_ASSERT_MESSAGE(c.why, !s.isOk());
       CPPUNIT_ASSERT_MESSAGE(c.why, s.code() == gsp::Status::Code::kForbidden);
     }

@@ -36,6 +36,7 @@ Response renderBilling(Context& ctx, int status, int page_number, const std::str
   // The balance was read with the session, in the same request.
   page.balance_cents = ctx.user->credits_cents;
   page.max_deposit_cents = ctx.config.billing_max_deposit_cents;
+  page.deposits_enabled = ctx.config.billing_mock_deposits;
   page.idempotency_key = newToken().substr(0, 32);
   page.amount = amount;
   page.error = error;
@@ -53,6 +54,8 @@ Response billing(Context& ctx) {
 }
 
 Response addFunds(Context& ctx) {
+  // Test deposits credit without payment: only where the operator turned them on.
+  if (!ctx.config.billing_mock_deposits) return pages::notFound(ctx);
   const std::string& amount_text = ctx.request.formValue("amount");
   Result<int64_t> amount = money::parseWholeAmount(amount_text, ctx.config.billing_max_deposit_cents);
   if (!amount.isOk()) return renderBilling(ctx, 422, 1, amount_text, amount.status().message());

@@ -106,6 +106,7 @@ Result<int64_t> createOnce(Context& ctx, const db::GameImage& game, const std::s
   server.ports = game.ports;
   server.port_min = ctx.config.servers_port_min;
   server.port_max = ctx.config.servers_port_max;
+  server.max_servers = ctx.isAdmin() ? 0 : ctx.config.servers_max_per_user;
   return db::ServerRepository(ctx.db).create(server);
 }
 
@@ -136,8 +137,11 @@ Response createServer(Context& ctx) {
                         domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
 
   Result<int64_t> id = createOnce(ctx, *game, name);
-  if (!id.isOk()) return renderCreate(ctx, id.status().code() == Status::Code::kConflict ? 409 : 503, game_id, name,
-                                      id.status().message());
+  if (!id.isOk()) {
+    Status::Code code = id.status().code();
+    int status = code == Status::Code::kConflict ? 409 : code == Status::Code::kForbidden ? 403 : 503;
+    return renderCreate(ctx, status, game_id, name, id.status().message());
+  }
   // The agent makes the containers (pulling the image first when needed); the page follows it.
   Status queued = ctx.servers->provision(id.value());
   if (!queued.isOk()) {

@@ -33,14 +33,16 @@ struct Verified {
   Response refusal;
 };
 
-Verified verify(Context& ctx) {
+// `event` is what the route's body must say it is ("wake", "activity").
+Verified verify(Context& ctx, const char* event) {
   Verified v;
   int64_t id = parseServerIdHeader(ctx.request.header("x-gsp-server"));
   if (id > 0) v.server = db::ServerRepository(ctx.db).find(id);
-  Status signature = v.server ? verifyWebhookSignature(v.server->webhook_secret, ctx.request.header("x-gsp-timestamp"),
-                                                       ctx.request.header("x-gsp-signature"), ctx.request.body,
-                                                       time(nullptr), ctx.config.servers_webhook_max_skew_seconds)
-                              : Status::forbidden("unknown server");
+  Status signature =
+      v.server ? verifyWebhookSignature(v.server->webhook_secret, ctx.request.method, ctx.request.path,
+                                        ctx.request.header("x-gsp-timestamp"), ctx.request.header("x-gsp-signature"),
+                                        ctx.request.body, time(nullptr), ctx.config.servers_webhook_max_skew_seconds)
+               : Status::forbidden("unknown server");
   if (!signature.isOk()) {
     log::warn() << "webhook " << ctx.request.path << " refused: " << signature.message();
     v.server.reset();
@@ -50,7 +52,7 @@ Verified verify(Context& ctx) {
   v.body = nlohmann::json::parse(ctx.request.body, nullptr, false);
   // The body must name the same server as the signed header.
   if (v.body.is_discarded() || !v.body.is_object() || !v.body.contains("server_id") ||
-      v.body["server_id"] != std::to_string(v.server->id)) {
+      v.body["server_id"] != std::to_string(v.server->id) || !v.body.contains("event") || v.body["event"] != event) {
     v.server.reset();
     v.refusal = reply(400, "malformed body");
   }
@@ -70,7 +72,7 @@ std::string stringField(const nlohmann::json& body, const char* key) {
 }  // namespace
 
 Response webhookWake(Context& ctx) {
-  Verified v = verify(ctx);
+  Verified v = verify(ctx, "wake");
   if (!v.server) return v.refusal;
   const db::ServerRecord& s = *v.server;
   if (s.state == ServerState::kStarting || s.state == ServerState::kRunning)
@@ -90,7 +92,7 @@ Response webhookWake(Context& ctx) {
 }
 
 Response webhookActivity(Context& ctx) {
-  Verified v = verify(ctx);
+  Verified v = verify(ctx, "activity");
   if (!v.server) return v.refusal;
   const db::ServerRecord& s = *v.server;
   db::ServerRepository servers(ctx.db);

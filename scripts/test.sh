@@ -49,6 +49,10 @@ check() {
 
 cleanup() {
   stop_all "$STATE"
+  stop_test_registry "$STATE" 2>/dev/null
+  # The images this run pulled from its registry.
+  docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -E '^127\.0\.0\.1:[0-9]+/gsp-demo-game-' |
+    xargs -r docker rmi -f >/dev/null 2>&1
   [ -n "${GSP_OBJECT_PREFIX:-}" ] && remove_docker_objects "$GSP_OBJECT_PREFIX" 2>/dev/null
   return 0
 }
@@ -77,11 +81,12 @@ migrate "$STATE" >/dev/null
 # Variants of the Demo Game for the tests: one whose save on SIGTERM takes 4 s,
 # as a big world's would (a hibernate long enough to kill the agent in the
 # middle of one), and one that never becomes ready (it listens on another port).
-add_demo_variant() {  # add_demo_variant SLUG NAME ENV_JSON
+add_demo_variant() {  # add_demo_variant SLUG NAME ENV_JSON [IMAGE]
   mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp <<SQL
 INSERT INTO game_images (slug, friendly_name, description, docker_image, default_internal_port, data_path,
                          default_env, min_ram_mb, min_cpu_millis, price_cents_per_hour, idle_minutes)
-SELECT '$1', '$2', 'A Demo Game variant for the tests.', docker_image, 7000, '/data', '$3', 64, 250, 1, 15
+SELECT '$1', '$2', 'A Demo Game variant for the tests.', COALESCE(NULLIF('${4:-}', ''), docker_image), 7000, '/data',
+       '$3', 64, 250, 1, 15
 FROM game_images WHERE slug = 'demo-game';
 INSERT INTO game_image_ports (game_image_id, protocol, internal_port)
 SELECT g.id, p.protocol, p.internal_port FROM game_images g, game_image_ports p JOIN game_images d ON d.id = p.game_image_id
@@ -90,6 +95,20 @@ SQL
 }
 add_demo_variant demo-game-slow-save "Demo Game (slow save)" '{"GSP_DEMO_SAVE_MS":"4000"}'
 add_demo_variant demo-game-never-ready "Demo Game (never ready)" '{"GSP_DEMO_TCP_PORT":"7001","GSP_DEMO_UDP_PORT":"7001"}'
+# Images the engine does not have, in a real registry (tests/registry/registry.sh):
+# one to pull, one the registry does not know, one behind a closed port, and a
+# big one the browser test pulls through a slow relay of its own on RELAY_PORT.
+source "$GSP_ROOT/tests/registry/registry.sh"
+REGISTRY_PORT=$(free_port)
+RELAY_PORT=$(free_port)
+CLOSED_PORT=$(free_port)
+DEMO_IMAGE=$(mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp -N -e \
+  "SELECT docker_image FROM game_images WHERE slug = 'demo-game'")
+start_test_registry "$STATE" "$REGISTRY_PORT" "$DEMO_IMAGE"
+add_demo_variant demo-game-pulled "Demo Game (from a registry)" '{}' "127.0.0.1:$REGISTRY_PORT/gsp-demo-game-pulled:test"
+add_demo_variant demo-game-missing "Demo Game (not in the registry)" '{}' "127.0.0.1:$REGISTRY_PORT/no-such-game:1"
+add_demo_variant demo-game-unreachable "Demo Game (registry down)" '{}' "127.0.0.1:$CLOSED_PORT/gsp-demo-game:1"
+add_demo_variant demo-game-big "Demo Game (big download)" '{}' "127.0.0.1:$RELAY_PORT/gsp-demo-game-big:test"
 start_agent "$STATE"
 PORT=$(free_port)
 # gsp-web is our child here, so its exit code can be checked after SIGTERM.
@@ -129,7 +148,8 @@ count_runner integration_tests "$STATE/integration.out" $?
 
 say "browser test (headless Chromium)"
 (cd "$GSP_ROOT/tests/browser" && { [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; } &&
-  GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_SCREENSHOT_DIR="$GSP_BUILD" node --test signin.test.mjs servers.test.mjs) \
+  GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_SCREENSHOT_DIR="$GSP_BUILD" GSP_TEST_REGISTRY_PORT="$REGISTRY_PORT" \
+    GSP_TEST_RELAY_PORT="$RELAY_PORT" node --test signin.test.mjs servers.test.mjs) \
   >"$STATE/browser.out" 2>&1
 rc=$?
 b_pass=$(grep -E '^# pass ' "$STATE/browser.out" | awk '{print $3}'); b_fail=$(grep -E '^# fail ' "$STATE/browser.out" | awk '{print $3}')

@@ -190,6 +190,12 @@ std::optional<ServerRecord> ServerRepository::findOwned(int64_t id, int64_t user
   return found.front();
 }
 
+bool ServerRepository::isDeletedAndOwned(int64_t id, int64_t user_id, bool is_admin) {
+  auto rs = db_.sql("SELECT 1 FROM servers WHERE id = ? AND deleted_at IS NOT NULL AND (user_id = ? OR ?)")
+                .arg(id).arg(user_id).arg(is_admin).rows();
+  return rs->next();
+}
+
 bool ServerRepository::transition(int64_t id, ServerState from, ServerState to, const std::string& cause,
                                   const std::string& message) {
   Transaction tx(db_);

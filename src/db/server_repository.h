@@ -87,6 +87,9 @@ class ServerRepository {
   // Another user's server is not found, unless `is_admin`.
   std::optional<ServerRecord> findOwned(int64_t id, int64_t user_id, bool is_admin);
 
+  // True when the server exists but is deleted, and the user may see it (its owner, or an admin).
+  bool isDeletedAndOwned(int64_t id, int64_t user_id, bool is_admin);
+
   // UPDATE ... WHERE id = ? AND state = from, plus an event row, atomically.
   // False when the server was not in `from` (someone else moved it first).
   bool transition(int64_t id, domain::ServerState from, domain::ServerState to, const std::string& cause,

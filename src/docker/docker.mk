@@ -22,6 +22,8 @@ libgspdocker_a_SOURCES += \
 	src/docker/docker_transport.h \
 	src/docker/engine_objects.cc \
 	src/docker/engine_objects.h \
+	src/docker/image_pull.cc \
+	src/docker/image_pull.h \
 	src/docker/json_fields.cc \
 	src/docker/json_fields.h \
 	src/docker/label_filter.h \
@@ -47,6 +49,7 @@ tests_docker_docker_unit_tests_SOURCES = \
 	tests/docker/docker_error_test.cc \
 	tests/docker/fake_docker_server.cc \
 	tests/docker/fake_docker_server.h \
+	tests/docker/image_pull_test.cc \
 	tests/docker/log_stream_test.cc \
 	tests/test_main.cc
 tests_docker_docker_unit_tests_CXXFLAGS = $(AM_CXXFLAGS) $(CPPUNIT_CFLAGS)

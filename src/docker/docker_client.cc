@@ -318,6 +318,29 @@ DockerResult<ImageInfo> DockerClient::inspectImage(const std::string& reference)
   return parseImage(r->body, what);
 }
 
+DockerStatus DockerClient::pullImage(const std::string& reference,
+                                     const std::function<void(const PullProgress&)>& progress) {
+  if (auto e = checkName(reference, "image")) return *e;
+  std::string name, tag;
+  splitImageReference(reference, &name, &tag);
+  Query query;
+  query.add("fromImage", name);
+  if (!tag.empty()) query.add("tag", tag);
+  HttpRequest req = request("POST", "/images/create" + query.str());
+  req.timeout = options_.pull_timeout;
+  PullProgress state;
+  req.sink = [&state, &progress](const char* data, size_t size) {
+    bool ok = state.feed(data, size);
+    if (progress) progress(state);
+    return ok;  // an error line stops the transfer
+  };
+  DockerStatus pulled = statusOf(call(std::move(req), "pull image " + reference));
+  // The engine reports a failed pull inside a 200 stream: make it the engine error it is.
+  if (!state.error().empty())
+    return DockerError::fromEngineResponse(500, dumpJson({{"message", state.error()}}), "pull image " + reference);
+  return pulled;
+}
+
 DockerResult<bool> DockerClient::imageExists(const std::string& reference) {
   auto r = inspectImage(reference);
   if (r.isOk()) return true;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "docker/docker_error.h"
 #include "docker/docker_transport.h"
 #include "docker/engine_objects.h"
+#include "docker/image_pull.h"
 #include "docker/label_filter.h"
 #include "docker/log_stream.h"
 
@@ -36,6 +38,7 @@ struct DockerClientOptions {
   std::chrono::milliseconds stats_timeout{20000};      // stream=false waits for a second sample
   std::chrono::milliseconds stop_margin{15000};        // added to the grace period of a stop
   std::chrono::milliseconds archive_timeout{600000};   // a whole data volume as tar
+  std::chrono::milliseconds pull_timeout{1800000};     // a big game image on a slow link
 };
 
 struct CreatedContainer {
@@ -105,6 +108,9 @@ class DockerClient {
   // ---- images ----
   DockerResult<ImageInfo> inspectImage(const std::string& reference);
   DockerResult<bool> imageExists(const std::string& reference);  // 404 -> false
+  // Pulls `reference` from its registry, calling `progress` as the engine
+  // reports. An "error" in the stream (HTTP 200 notwithstanding) fails the call.
+  DockerStatus pullImage(const std::string& reference, const std::function<void(const PullProgress&)>& progress);
 
  private:
   // Sends a versioned request (negotiating first if needed); an HTTP status

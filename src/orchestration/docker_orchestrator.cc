@@ -112,13 +112,14 @@ Status DockerOrchestrator::create(int64_t server_id, const ProgressFn& progress)
     return Status::unavailable(message);
   };
 
-  for (const std::string& image : {game->docker_image, config_.servers_proxy_image}) {
-    docker::DockerResult<bool> exists = docker_->imageExists(image);
-    if (!exists.isOk()) return fail(explain("be created", exists.error()));
-    if (!exists.value())
-      return fail("The image " + image + " is not available on this host yet, so no server was created. "
-                  "Please contact support.");
-  }
+  // The proxy's image is built on this host; the game's is pulled when missing.
+  docker::DockerResult<bool> proxy_image = docker_->imageExists(config_.servers_proxy_image);
+  if (!proxy_image.isOk()) return fail(explain("be created", proxy_image.error()));
+  if (!proxy_image.value())
+    return fail("The proxy image " + config_.servers_proxy_image +
+                " is missing on this host, so no server was created. Please contact support.");
+  Status pulled = ensureImage(game->docker_image, progress);
+  if (!pulled.isOk()) return fail(pulled.message());
 
   // Something outside the platform may hold a public port: then other ports, a few times.
   Status made;
@@ -139,6 +140,29 @@ Status DockerOrchestrator::create(int64_t server_id, const ProgressFn& progress)
   if (!servers.transition(server_id, ServerState::kCreating, ServerState::kSleeping,
                           "ready: the game sleeps until a player connects"))
     return fail("the server changed while it was being created");
+  return Status::ok();
+}
+
+Status DockerOrchestrator::ensureImage(const std::string& image, const ProgressFn& progress) {
+  docker::DockerResult<bool> exists = docker_->imageExists(image);
+  if (!exists.isOk()) return Status::unavailable(explain("be created", exists.error()));
+  if (exists.value()) return Status::ok();
+  log::info() << "pulling " << image;
+  // The page needs a figure now and then, not one per progress line.
+  auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  docker::DockerStatus pulled = docker_->pullImage(image, [&](const docker::PullProgress& p) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::milliseconds(500)) return;
+    last = now;
+    progress("Downloading the game", p.downloaded(), p.total());
+  });
+  if (!pulled.isOk()) {
+    const docker::DockerError& e = pulled.error();
+    std::string why = e.engineMessage().empty() ? e.message() : e.engineMessage();
+    log::warn() << "pulling " << image << " failed: " << why;
+    return Status::unavailable("The game could not be downloaded (" + why + "), so no server was created. "
+                               "Please try again later or contact support.");
+  }
   return Status::ok();
 }
 

@@ -55,6 +55,8 @@ class DockerOrchestrator {
   std::string objectName(int64_t server_id, const std::string& role) const;
 
  private:
+  // Pulls `image` unless the engine has it, reporting the bytes as it goes.
+  Status ensureImage(const std::string& image, const ProgressFn& progress);
   // One try at making the objects; kConflict when a public port is taken.
   Status makeObjects(const db::ServerRecord& server, const db::GameImage& game);
   std::map<std::string, std::string> labels(int64_t server_id, const std::string& role) const;

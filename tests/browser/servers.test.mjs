@@ -69,3 +69,59 @@ test("create a server from the form; its page turns RUNNING after a player conne
   await dashboard.screenshot({ path: `${shots}/screenshot-dashboard-servers.png`, fullPage: true });
   await context.close();
 });
+
+// A TCP relay from 127.0.0.1:listenPort to the test registry that sends the
+// registry's answers at most `bytesPerSecond`: a pull from it lasts long enough
+// for the page to show its progress.
+function slowRelay(listenPort, registryPort, bytesPerSecond) {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(registryPort, "127.0.0.1");
+      client.pipe(upstream);
+      let sentThisSecond = 0;
+      let windowStart = Date.now();
+      upstream.on("data", (chunk) => {
+        client.write(chunk);
+        sentThisSecond += chunk.length;
+        const elapsed = Date.now() - windowStart;
+        if (elapsed >= 1000) { windowStart = Date.now(); sentThisSecond = chunk.length; }
+        if (sentThisSecond >= bytesPerSecond) {
+          upstream.pause();
+          setTimeout(() => { windowStart = Date.now(); sentThisSecond = 0; upstream.resume(); }, Math.max(0, 1000 - elapsed));
+        }
+      });
+      upstream.on("end", () => client.end());
+      for (const s of [client, upstream]) s.on("error", () => { client.destroy(); upstream.destroy(); });
+    });
+    server.on("error", reject);
+    server.listen(listenPort, "127.0.0.1", () => resolve(server));
+  });
+}
+
+test("a server whose game is not on the host shows its download, then sleeps", async () => {
+  const relayPort = Number(process.env.GSP_TEST_RELAY_PORT);
+  const registryPort = Number(process.env.GSP_TEST_REGISTRY_PORT);
+  assert.ok(relayPort && registryPort, "GSP_TEST_RELAY_PORT and GSP_TEST_REGISTRY_PORT come from scripts/test.sh");
+  const relay = await slowRelay(relayPort, registryPort, 6 << 20);  // 40 MB at 6 MB/s: about 7 s
+  try {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, `puller-${Date.now()}@example.com`, "/servers/create");
+    await page.getByText("Demo Game (big download)", { exact: true }).click();
+    await page.getByLabel("Server name").fill("Downloaded world");
+    await page.getByRole("button", { name: "Create server" }).click();
+    await page.waitForURL(/\/servers\/\d+$/);
+    // The status poll brings the job's progress: "Creating the server: Downloading the game: 12 of 40 MB".
+    await page.waitForFunction(() => /Downloading the game: \d+ of \d+ MB/.test(document.getElementById("server-job")?.textContent || ""),
+                               null, { timeout: 60000 });
+    const line = await page.textContent("#server-job");
+    const [, done, total] = line.match(/(\d+) of (\d+) MB/).map(Number);
+    assert.ok(total >= 40 && done <= total, line);
+    await page.screenshot({ path: `${shots}/screenshot-server-downloading.png`, fullPage: true });
+    await page.getByRole("button", { name: "Wake now" }).waitFor({ timeout: 120000 });
+    assert.equal((await page.textContent("#server-state")).trim(), "SLEEPING");
+    await context.close();
+  } finally {
+    relay.close();
+  }
+});

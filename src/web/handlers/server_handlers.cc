@@ -188,7 +188,19 @@ Response showServer(Context& ctx) {
 
 Response serverStatus(Context& ctx) {
   std::optional<db::ServerRecord> s = loadServer(ctx);
-  if (!s) return Response::json(404, "{\"error\":\"not found\"}");
+  if (!s) {
+    // A creation that failed deletes its server: the open page still learns why.
+    int64_t id = std::stoll(ctx.request.pathParam("id"));
+    if (db::ServerRepository(ctx.db).isDeletedAndOwned(id, ctx.user->id, ctx.isAdmin())) {
+      bool failed = false;
+      std::string line = jobLine(db::JobRepository(ctx.db).latestForServer(id), &failed);
+      return Response::json(200, nlohmann::json({{"state", "DELETED"}, {"state_message", ""}, {"can_wake", false},
+                                                 {"can_hibernate", false}, {"players", 0}, {"job_line", line},
+                                                 {"job_failed", failed}})
+                                     .dump());
+    }
+    return Response::json(404, "{\"error\":\"not found\"}");
+  }
   nlohmann::json out = {{"state", domain::stateName(s->state)},
                         {"state_message", s->state_message},
                         {"can_wake", domain::canWake(s->state)},

@@ -31,7 +31,8 @@ GSP_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-arch
   libfcgi-dev libctemplate-dev libmysqlcppconn-dev libcurl4-openssl-dev libssl-dev
   libboost-program-options-dev libcppunit-dev nlohmann-json3-dev
   mariadb-server mariadb-client nginx curl ca-certificates systemd iproute2 git
-  chromium nodejs npm wrk docker.io docker-registry busybox-static netcat-openbsd"
+  chromium nodejs npm wrk docker.io docker-registry busybox-static netcat-openbsd
+  clang libclang-rt-14-dev"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -199,6 +199,19 @@ web_cannot_open_docker() {
     ! "$GSP_PREFIX/sbin/gsp-web" --help | grep -q 'docker\.'
 }
 check "gsp-web runs unprivileged: not root, no docker group, no Docker client, no Docker option" web_cannot_open_docker
+pull_images_through_the_agent() {
+  # The operator's pre-pull: gsp-admin asks the agent (it links no Docker client
+  # either); an image the registry lacks is reported, the others are on the host.
+  ! ldd "$GSP_PREFIX/sbin/gsp-admin" | grep -q libcurl || return 1
+  "$GSP_PREFIX/sbin/gsp-admin" --config="$STATE/gsp.ini" pull-images >"$STATE/pull-images.out" 2>&1
+  local rc=$?
+  cat "$STATE/pull-images.out"
+  [ "$rc" -eq 1 ] && grep -qE '^demo-game +[^ ]+ \.\.\. on the host$' "$STATE/pull-images.out" &&
+    grep -qE '^demo-game-missing .*could not be downloaded.*not found' "$STATE/pull-images.out" &&
+    grep -qE '^demo-game-pulled .* on the host$' "$STATE/pull-images.out" &&
+    docker image inspect "127.0.0.1:$REGISTRY_PORT/gsp-demo-game-pulled:test" >/dev/null
+}
+check "gsp-admin pull-images has the agent pull the catalog's images, naming those it cannot" pull_images_through_the_agent
 check "nginx accepts the production site file" bash -c "
   sh '$GSP_ROOT/nginx/render-site.sh' '$GSP_ROOT/nginx/gsp-site.conf.in' listen=127.0.0.1:1 \
     fcgi_socket=/run/gsp/gsp-web.sock webhook_socket=$STATE/prod-webhook.sock static_dir=/usr/share/gsp/static auth_rate=10 \
@@ -249,6 +262,27 @@ start_dockerd "$STATE" || echo "dockerd did not start: the docker integration te
 "$GSP_ROOT/tests/docker/build_test_image.sh" >"$STATE/docker-image.out" 2>&1 || cat "$STATE/docker-image.out"
 "$GSP_BUILD/tests/docker/docker_integration_tests" >"$STATE/docker-integration.out" 2>&1
 count_runner docker_integration_tests "$STATE/docker-integration.out" $?
+
+# ---- fuzzing: each libFuzzer target (make fuzz) on a copy of its seed corpus
+# for a bounded time; any crash or sanitizer report fails it (tests/fuzz/).
+say "fuzzing (${GSP_FUZZ_SECONDS:-20} s a target)"
+fuzz_target() {  # fuzz_target NAME
+  local corpus="$STATE/fuzz-$1"
+  rm -rf "$corpus" && cp -r "$GSP_ROOT/tests/fuzz/corpus/$1" "$corpus" || return 1
+  "$GSP_BUILD/fuzz/$1_fuzzer" -max_total_time="${GSP_FUZZ_SECONDS:-20}" -max_len=2048 -print_final_stats=1 \
+    -artifact_prefix="$STATE/fuzz-crash-$1-" "$corpus" >"$STATE/fuzz-$1.out" 2>&1
+  local rc=$?
+  grep -E '^Done [0-9]+ runs|DONE +cov' "$STATE/fuzz-$1.out" | tail -2
+  [ "$rc" -eq 0 ] || { grep -E 'ERROR|SUMMARY|Test unit written' "$STATE/fuzz-$1.out" | head -5; return 1; }
+}
+if make -C "$GSP_BUILD" fuzz >>"$GSP_BUILD/make.out" 2>&1; then
+  for target in agent_request; do
+    check "fuzz $target: no crash, no sanitizer report" fuzz_target "$target"
+    grep -E '^Done [0-9]+ runs|DONE +cov' "$STATE/fuzz-$target.out" | tail -2
+  done
+else
+  check "the fuzz targets build (make fuzz)" false
+fi
 
 # ---- the run command from a checkout in a private folder (mode 0700, owned by
 # root, as /root is): it must serve from what it installed, not from the

@@ -27,6 +27,10 @@ std::string RequestHandler::answer(const agentapi::AgentRequest& r) {
       Result<orchestration::ServerStats> stats = orchestrator_.stats(r.server);
       return stats.isOk() ? agentapi::encodeStats(stats.value()) : agentapi::encodeError(stats.status());
     }
+    case Operation::kPull: {
+      Status pulled = orchestrator_.pullCatalogImage(r.game);
+      return pulled.isOk() ? agentapi::encodeOk() : agentapi::encodeError(pulled);
+    }
   }
   return agentapi::encodeError(Status::invalid("unknown operation"));
 }

@@ -117,6 +117,13 @@ Result<orchestration::ServerLogs> AgentClient::logs(int64_t server_id, int tail,
   return decodeLogs(r.value());
 }
 
+Status AgentClient::pull(int64_t game_id) {
+  AgentRequest request{Operation::kPull};
+  request.game = game_id;
+  Result<std::string> r = call(request);
+  return r.isOk() ? decodeStatus(r.value()) : r.status();
+}
+
 Result<orchestration::ServerStats> AgentClient::stats(int64_t server_id) {
   AgentRequest request{Operation::kStats};
   request.server = server_id;

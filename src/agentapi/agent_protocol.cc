@@ -15,6 +15,7 @@ struct OperationName {
 const OperationName kOperations[] = {
     {Operation::kPing, "ping"}, {Operation::kPoke, "poke"},
     {Operation::kLogs, "logs"}, {Operation::kStats, "stats"},
+    {Operation::kPull, "pull"},
 };
 
 struct CodeName {
@@ -63,6 +64,7 @@ std::string encodeRequest(const AgentRequest& r) {
   if (r.job > 0) j["job"] = r.job;
   if (r.tail > 0) j["tail"] = r.tail;
   if (r.since > 0) j["since"] = r.since;
+  if (r.game > 0) j["game"] = r.game;
   return dump(j);
 }
 
@@ -91,9 +93,9 @@ Result<AgentRequest> decodeRequest(std::string_view bytes) {
     int64_t v = 0;
     Status read;
     if (key == "op") continue;
-    if (key == "server" || key == "job") {
+    if (key == "server" || key == "job" || key == "game") {
       read = readNumber(it.value(), key, 1, kMaxId, &v);
-      (key == "server" ? r.server : r.job) = v;
+      (key == "server" ? r.server : key == "job" ? r.job : r.game) = v;
     } else if (key == "tail") {
       read = readNumber(it.value(), key, 1, kMaxTail, &v);
       r.tail = static_cast<int>(v);
@@ -108,19 +110,23 @@ Result<AgentRequest> decodeRequest(std::string_view bytes) {
 
   switch (r.op) {
     case Operation::kPing:
-      if (r.server || r.job || r.tail || r.since) return Status::invalid("ping takes no fields");
+      if (r.server || r.job || r.tail || r.since || r.game) return Status::invalid("ping takes no fields");
       break;
     case Operation::kPoke:
-      if (r.server || r.tail || r.since) return Status::invalid("poke takes only 'job'");
+      if (r.server || r.tail || r.since || r.game) return Status::invalid("poke takes only 'job'");
       break;
     case Operation::kLogs:
       if (r.server == 0) return Status::invalid("logs needs 'server'");
-      if (r.job) return Status::invalid("logs takes no 'job'");
+      if (r.job || r.game) return Status::invalid("logs takes no 'job' or 'game'");
       if ((r.tail == 0) == (r.since == 0)) return Status::invalid("logs needs one of 'tail' and 'since'");
       break;
     case Operation::kStats:
       if (r.server == 0) return Status::invalid("stats needs 'server'");
-      if (r.job || r.tail || r.since) return Status::invalid("stats takes only 'server'");
+      if (r.job || r.tail || r.since || r.game) return Status::invalid("stats takes only 'server'");
+      break;
+    case Operation::kPull:
+      if (r.game == 0) return Status::invalid("pull needs 'game'");
+      if (r.server || r.job || r.tail || r.since) return Status::invalid("pull takes only 'game'");
       break;
   }
   return r;

@@ -31,6 +31,7 @@ enum class Operation {
   kPoke,   // a job was queued: take it now (job = its id, 0: look at the queue)
   kLogs,   // the game console of `server`: the last `tail` lines, or those after `since`
   kStats,  // CPU and memory of `server`'s game
+  kPull,   // make sure catalog entry `game`'s image is on the host (an operator's pre-pull)
 };
 
 const char* operationName(Operation op);
@@ -41,6 +42,7 @@ struct AgentRequest {
   int64_t job = 0;     // kPoke, optional
   int tail = 0;        // kLogs: 1-2000 when since is 0
   int64_t since = 0;   // kLogs: a cursor from an earlier answer (unix ns)
+  int64_t game = 0;    // kPull: a catalog id
 };
 
 std::string encodeRequest(const AgentRequest& request);

@@ -143,6 +143,12 @@ Status DockerOrchestrator::create(int64_t server_id, const ProgressFn& progress)
   return Status::ok();
 }
 
+Status DockerOrchestrator::pullCatalogImage(int game_id) {
+  std::optional<db::GameImage> game = db::CatalogRepository(db_).find(game_id);
+  if (!game) return Status::notFound("No such game in the catalog.");
+  return ensureImage(game->docker_image, [](const std::string&, int64_t, int64_t) {});
+}
+
 Status DockerOrchestrator::ensureImage(const std::string& image, const ProgressFn& progress) {
   docker::DockerResult<bool> exists = docker_->imageExists(image);
   if (!exists.isOk()) return Status::unavailable(explain("be created", exists.error()));

@@ -50,6 +50,8 @@ class DockerOrchestrator {
   // The game container's last `tail` lines, or those after `since_unix_nanos` when > 0.
   Result<ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix_nanos);
   Result<ServerStats> stats(int64_t server_id);
+  // Makes sure catalog entry `game_id`'s image is on the host (gsp-admin pull-images).
+  Status pullCatalogImage(int game_id);
 
   // The names of a server's objects.
   std::string objectName(int64_t server_id, const std::string& role) const;

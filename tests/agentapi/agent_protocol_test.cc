@@ -26,6 +26,10 @@ class AgentProtocolTest : public CppUnit::TestFixture {
     back = decodeRequest(encodeRequest(poke));
     CPPUNIT_ASSERT(back.isOk() && back->op == Operation::kPoke && back->job == 7);
     CPPUNIT_ASSERT(decodeRequest("{\"op\":\"ping\"}").isOk());
+    AgentRequest pull{Operation::kPull};
+    pull.game = 4;
+    back = decodeRequest(encodeRequest(pull));
+    CPPUNIT_ASSERT(back.isOk() && back->op == Operation::kPull && back->game == 4);
     CPPUNIT_ASSERT(decodeRequest("{\"op\":\"poke\"}").isOk());  // no id: look at the queue
     CPPUNIT_ASSERT(decodeRequest(" {\"since\":5,\"op\":\"logs\",\"server\":3} ").isOk());
   }
@@ -54,6 +58,9 @@ class AgentProtocolTest : public CppUnit::TestFixture {
         {"{\"op\":\"logs\",\"server\":1,\"tail\":2001}", "'tail' is out of range"},
         {"{\"op\":\"ping\",\"job\":1}", "ping takes no fields"},
         {"{\"op\":\"poke\",\"server\":1}", "poke takes only 'job'"},
+        {"{\"op\":\"pull\"}", "pull needs 'game'"},
+        {"{\"op\":\"pull\",\"game\":2,\"server\":1}", "pull takes only 'game'"},
+        {"{\"op\":\"pull\",\"game\":\"itzg/minecraft-server\"}", "'game' must be a whole number"},
         {std::string("{\"op\":\"ping\"}\0", 14), "a request is one JSON object"},
     };
     for (const auto& row : table) {

@@ -96,6 +96,7 @@ class AgentTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(malformedRequestsGetAnErrorAndTheAgentGoesOn);
   CPPUNIT_TEST(aJobForAServerInTheWrongStateFails);
   CPPUNIT_TEST(aJobSurvivesTheAgentsSigkill);
+  CPPUNIT_TEST(eightHibernatesStallNeitherTheSiteNorAWake);
   CPPUNIT_TEST_SUITE_END();
 
   std::string base_;
@@ -255,6 +256,44 @@ class AgentTest : public CppUnit::TestFixture {
                                           "csrf_token=" + gsp::test::csrfOf(c) + "&confirm_name=sigkill");
     CPPUNIT_ASSERT_EQUAL(303L, gone.status);
     gsp::test::waitUntilDeleted(*db_, id, 60s);
+  }
+
+  // Eight games that each take 4 s to save are put to sleep at once. Before any
+  // of them is asleep, the dashboard answers and a player's connection to a
+  // ninth, sleeping server wakes it and gets its echo: slow jobs never take the
+  // workers a wake needs, and no web worker waits on a container.
+  void eightHibernatesStallNeitherTheSiteNorAWake() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("eight"));
+    const int slow_game = gsp::test::gameId(*db_, "demo-game-slow-save");
+    std::vector<int64_t> busy;
+    for (int i = 0; i < 8; ++i) busy.push_back(gsp::test::createServer(c, *db_, slow_game, "busy-" + std::to_string(i)));
+    int64_t sleeper = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "sleeper");
+    for (int64_t id : busy) {
+      int port = gsp::db::ServerRepository(*db_).find(id)->ports[0].public_port;
+      CPPUNIT_ASSERT_EQUAL(std::string("up\n"), gsp::test::tcpRoundTrip(port, "up\n", 60s));
+    }
+    for (int64_t id : busy) gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
+
+    std::string csrf = gsp::test::csrfOf(c);
+    for (int64_t id : busy) {
+      gsp::test::HttpResponse r = c.post("/servers/" + std::to_string(id) + "/hibernate", "csrf_token=" + csrf);
+      CPPUNIT_ASSERT_EQUAL(303L, r.status);  // queued; the request does not wait for the game to save
+    }
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/dashboard").status);
+    int port = gsp::db::ServerRepository(*db_).find(sleeper)->ports[0].public_port;
+    CPPUNIT_ASSERT_EQUAL(std::string("me first\n"), gsp::test::tcpRoundTrip(port, "me first\n", 30s));
+    int done = 0;
+    for (int64_t id : busy) {
+      auto job = gsp::db::JobRepository(*db_).latestForServer(id);
+      CPPUNIT_ASSERT(job && job->kind == JobKind::kHibernate);
+      done += job->state == JobState::kDone ? 1 : 0;
+    }
+    CPPUNIT_ASSERT_EQUAL_MESSAGE("hibernates that ended before the wake was served", 0, done);
+    // And all of them do end, asleep.
+    for (int64_t id : busy) gsp::test::waitForState(*db_, id, ServerState::kSleeping, 60s);
+    for (size_t i = 0; i < busy.size(); ++i)
+      c.post("/servers/" + std::to_string(busy[i]) + "/delete", "csrf_token=" + csrf + "&confirm_name=busy-" + std::to_string(i));
+    c.post("/servers/" + std::to_string(sleeper) + "/delete", "csrf_token=" + csrf + "&confirm_name=sleeper");
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(AgentTest);

@@ -262,22 +262,28 @@ agent_command() {
     "$GSP_PREFIX/sbin/gsp-agent" --config="$state/gsp.ini"
 }
 
+# start_service STATE NAME SOCKET COMMAND...: COMMAND in the background, its
+# output in STATE/NAME.log and its pid in STATE/NAME.pid, until SOCKET appears.
+start_service() {
+  local state=$1 name=$2 socket=$3
+  shift 3
+  setsid "$@" </dev/null >>"$state/$name.log" 2>&1 &
+  echo $! >"$state/$name.pid"
+  wait_for 20 "$name (see $state/$name.log)" test -S "$socket"
+}
+
 start_agent() {
-  local state=$1 cmd
-  cmd=$(agent_command "$state") || exit 1
+  local cmd
+  cmd=$(agent_command "$1") || exit 1
   # shellcheck disable=SC2086
-  setsid $cmd </dev/null >>"$state/gsp-agent.log" 2>&1 &
-  echo $! >"$state/gsp-agent.pid"
-  wait_for 20 "gsp-agent (see $state/gsp-agent.log)" test -S "$state/agent/agent.sock"
+  start_service "$1" gsp-agent "$1/agent/agent.sock" $cmd
 }
 
 start_web() {
-  local state=$1 cmd
-  cmd=$(web_command "$state") || exit 1
+  local cmd
+  cmd=$(web_command "$1") || exit 1
   # shellcheck disable=SC2086
-  setsid $cmd </dev/null >>"$state/gsp-web.log" 2>&1 &
-  echo $! >"$state/gsp-web.pid"
-  wait_for 20 "gsp-web (see $state/gsp-web.log)" test -S "$state/web/gsp-web.sock"
+  start_service "$1" gsp-web "$1/web/gsp-web.sock" $cmd
 }
 
 stop_web() { stop_pidfile "$1/gsp-web.pid"; }

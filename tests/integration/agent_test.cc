@@ -24,6 +24,7 @@
 #include "db/server_repository.h"
 #include "db/user_repository.h"
 #include "net_client.h"
+#include "platform_test.h"
 #include "test_env.h"
 
 using namespace std::chrono_literals;
@@ -90,7 +91,7 @@ class RawConnection {
 
 }  // namespace
 
-class AgentTest : public CppUnit::TestFixture {
+class AgentTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST_SUITE(AgentTest);
   CPPUNIT_TEST(refusesAUserItDoesNotAnswer);
   CPPUNIT_TEST(malformedRequestsGetAnErrorAndTheAgentGoesOn);
@@ -99,17 +100,12 @@ class AgentTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(eightHibernatesStallNeitherTheSiteNorAWake);
   CPPUNIT_TEST_SUITE_END();
 
-  std::string base_;
   std::string socket_;
-  gsp::Config config_;
-  std::unique_ptr<gsp::db::Database> db_;
 
  public:
   void setUp() override {
-    base_ = gsp::test::env("GSP_TEST_BASE_URL");
+    PlatformTest::setUp();
     socket_ = gsp::test::env("GSP_TEST_AGENT_SOCKET");
-    config_ = gsp::test::testConfig();
-    db_ = std::make_unique<gsp::db::Database>(config_.database);
   }
 
   // The web user's group may connect, but only the web user is answered.

@@ -17,6 +17,7 @@
 #include "docker/docker_client.h"
 #include "net_client.h"
 #include "orchestration/docker_orchestrator.h"
+#include "platform_test.h"
 #include "test_env.h"
 
 using namespace std::chrono_literals;
@@ -30,25 +31,13 @@ bool has(const std::vector<std::string>& list, const std::string& item) {
 
 }  // namespace
 
-class ContainersTest : public CppUnit::TestFixture {
+class ContainersTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST_SUITE(ContainersTest);
   CPPUNIT_TEST(gameAndProxyAreHardened);
   CPPUNIT_TEST(aFloodOfHeldClientsDoesNotKillTheProxy);
   CPPUNIT_TEST_SUITE_END();
 
-  std::string base_;
-  gsp::Config config_;
-  std::unique_ptr<gsp::db::Database> db_;
-  std::unique_ptr<gsp::docker::DockerClient> docker_;
-
  public:
-  void setUp() override {
-    base_ = gsp::test::env("GSP_TEST_BASE_URL");
-    config_ = gsp::test::testConfig();
-    db_ = std::make_unique<gsp::db::Database>(config_.database);
-    docker_ = gsp::orchestration::connectDocker(config_);
-  }
-
   gsp::docker::ContainerInfo inspect(const std::string& id) {
     auto info = docker_->inspectContainer(id);
     CPPUNIT_ASSERT_MESSAGE(info.status().message(), info.isOk());

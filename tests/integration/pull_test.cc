@@ -14,30 +14,19 @@
 #include "docker/docker_client.h"
 #include "net_client.h"
 #include "orchestration/docker_orchestrator.h"
+#include "platform_test.h"
 #include "test_env.h"
 
 using namespace std::chrono_literals;
 using gsp::domain::JobState;
 
-class PullTest : public CppUnit::TestFixture {
+class PullTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST_SUITE(PullTest);
   CPPUNIT_TEST(aMissingImageIsPulledThenTheServerIsMade);
   CPPUNIT_TEST(aFailedPullLeavesNothingBehind);
   CPPUNIT_TEST_SUITE_END();
 
-  std::string base_;
-  gsp::Config config_;
-  std::unique_ptr<gsp::db::Database> db_;
-  std::unique_ptr<gsp::docker::DockerClient> docker_;
-
  public:
-  void setUp() override {
-    base_ = gsp::test::env("GSP_TEST_BASE_URL");
-    config_ = gsp::test::testConfig();
-    db_ = std::make_unique<gsp::db::Database>(config_.database);
-    docker_ = gsp::orchestration::connectDocker(config_);
-  }
-
   std::string imageOf(const std::string& slug) {
     return gsp::db::CatalogRepository(*db_).find(gsp::test::gameId(*db_, slug))->docker_image;
   }

@@ -19,6 +19,7 @@
 #include "http_client.h"
 #include "net_client.h"
 #include "orchestration/docker_orchestrator.h"
+#include "platform_test.h"
 #include "test_env.h"
 
 using namespace std::chrono_literals;
@@ -28,7 +29,7 @@ using gsp::test::HttpClient;
 using gsp::test::HttpResponse;
 using gsp::test::urlEncode;
 
-class ServersTest : public CppUnit::TestFixture {
+class ServersTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST_SUITE(ServersTest);
   CPPUNIT_TEST(createWakeHibernateDelete);
   CPPUNIT_TEST(udpClientWakesTheServer);
@@ -39,19 +40,7 @@ class ServersTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(aUserCannotPassTheServerLimitButAnAdminCan);
   CPPUNIT_TEST_SUITE_END();
 
-  std::string base_;
-  gsp::Config config_;
-  std::unique_ptr<gsp::db::Database> db_;
-  std::unique_ptr<gsp::docker::DockerClient> docker_;
-
  public:
-  void setUp() override {
-    base_ = gsp::test::env("GSP_TEST_BASE_URL");
-    config_ = gsp::test::testConfig();
-    db_ = std::make_unique<gsp::db::Database>(config_.database);
-    docker_ = gsp::orchestration::connectDocker(config_);
-  }
-
   int demoGameId() { return gsp::test::gameId(*db_, "demo-game"); }
 
   // Creates a Demo Game server through the form and waits until it is made; returns its id.

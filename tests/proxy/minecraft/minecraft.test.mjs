@@ -34,7 +34,7 @@ async function startReceiver(onWake) {
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
       const ts = req.headers['x-gsp-timestamp'] ?? '';
-      const want = createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex');
+      const want = createHmac('sha256', SECRET).update(`${req.method}\n${req.url}\n${ts}\n${body}`).digest('hex');
       const got = String(req.headers['x-gsp-signature'] ?? '');
       const ok = got.length === want.length && timingSafeEqual(Buffer.from(got), Buffer.from(want)) &&
         Math.abs(Date.now() / 1000 - Number(ts)) < 300;

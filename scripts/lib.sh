@@ -34,7 +34,7 @@ GSP_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-arch
   chromium nodejs npm wrk docker.io docker-registry busybox-static netcat-openbsd
   clang libclang-rt-14-dev"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+say() { printf '\033[1m==> [%4ds] %s\033[0m\n' "$SECONDS" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 install_packages() {

@@ -334,5 +334,6 @@ check "a path a service user cannot reach stops the commands with the folder and
 echo
 for name in "${FAILED_NAMES[@]}"; do echo "FAILED: $name"; done
 echo "logs: $STATE"
+echo "took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

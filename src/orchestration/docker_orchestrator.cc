@@ -322,11 +322,17 @@ Result<ServerLogs> DockerOrchestrator::logs(int64_t server_id, int tail, int64_t
 }
 
 Result<ServerStats> DockerOrchestrator::stats(int64_t server_id) {
+  if (std::optional<ServerStats> recent = stats_.recentFor(server_id)) return *recent;
   std::optional<db::ServerRecord> s = db::ServerRepository(db_).find(server_id);
   if (!s) return Status::notFound("No such server.");
-  if (!domain::isBilled(s->state)) return ServerStats{};  // a sleeping game uses nothing
+  ServerStats idle;  // a sleeping game uses nothing
+  if (!domain::isBilled(s->state)) {
+    stats_.rememberFor(server_id, idle);
+    return idle;
+  }
   Result<ServerStats> stats = stats_.sample(*docker_, s->game_container_id);
   if (!stats.isOk()) return Status::unavailable("The server's usage cannot be read right now: " + stats.status().message());
+  stats_.rememberFor(server_id, stats.value());
   return stats;
 }
 

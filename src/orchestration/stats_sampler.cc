@@ -47,4 +47,20 @@ Result<ServerStats> StatsSampler::sample(docker::DockerClient& docker, const std
   return now.stats;
 }
 
+std::optional<ServerStats> StatsSampler::recentFor(int64_t server_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = answers_.find(server_id);
+  if (it == answers_.end() || Clock::now() - it->second.at >= reuse_for_) return std::nullopt;
+  return it->second.stats;
+}
+
+void StatsSampler::rememberFor(int64_t server_id, const ServerStats& stats) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const Clock::time_point now = Clock::now();
+  for (auto it = answers_.begin(); it != answers_.end();) {
+    it = now - it->second.at > kStale ? answers_.erase(it) : std::next(it);
+  }
+  answers_[server_id] = {now, stats};
+}
+
 }  // namespace gsp::orchestration

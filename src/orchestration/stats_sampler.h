@@ -9,6 +9,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -24,6 +25,11 @@ class StatsSampler {
 
   Result<ServerStats> sample(docker::DockerClient& docker, const std::string& container_id);
 
+  // The last answer for a server, younger than `reuse_for`: every open page of
+  // it polls, and a repeat costs neither the engine nor the database a call.
+  std::optional<ServerStats> recentFor(int64_t server_id);
+  void rememberFor(int64_t server_id, const ServerStats& stats);
+
  private:
   using Clock = std::chrono::steady_clock;
   struct Last {
@@ -36,6 +42,11 @@ class StatsSampler {
   const std::chrono::milliseconds reuse_for_;
   std::mutex mu_;
   std::map<std::string, Last> last_;  // by container id; guarded by mu_
+  struct Answer {
+    Clock::time_point at;
+    ServerStats stats;
+  };
+  std::map<int64_t, Answer> answers_;  // by server id; guarded by mu_
 };
 
 }  // namespace gsp::orchestration

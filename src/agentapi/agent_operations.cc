@@ -8,8 +8,8 @@ namespace gsp::agentapi {
 AgentOperations::AgentOperations(const Config& config, db::Database& db)
     : db_(db), agent_(config.agent_socket, std::chrono::milliseconds(config.agent_timeout_ms)) {}
 
-Status AgentOperations::queue(int64_t server_id, domain::JobKind kind, const std::string& cause) {
-  Result<int64_t> job = db::JobRepository(db_).enqueue(server_id, kind, cause);
+Status AgentOperations::queue(int64_t server_id, domain::JobKind kind, const orchestration::Asker& by) {
+  Result<int64_t> job = db::JobRepository(db_).enqueue(server_id, kind, by.cause, by.user_id);
   if (!job.isOk()) return job.status();
   // The job is safe in the table: an agent that misses this poke finds it on its next poll.
   Status poked = agent_.poke(job.value());
@@ -17,20 +17,20 @@ Status AgentOperations::queue(int64_t server_id, domain::JobKind kind, const std
   return Status::ok();
 }
 
-Status AgentOperations::provision(int64_t server_id) {
-  return queue(server_id, domain::JobKind::kCreate, "created by its owner");
+Status AgentOperations::provision(int64_t server_id, const orchestration::Asker& by) {
+  return queue(server_id, domain::JobKind::kCreate, by);
 }
 
-Status AgentOperations::wake(int64_t server_id, const std::string& cause) {
-  return queue(server_id, domain::JobKind::kWake, cause);
+Status AgentOperations::wake(int64_t server_id, const orchestration::Asker& by) {
+  return queue(server_id, domain::JobKind::kWake, by);
 }
 
-Status AgentOperations::hibernate(int64_t server_id, const std::string& cause) {
-  return queue(server_id, domain::JobKind::kHibernate, cause);
+Status AgentOperations::hibernate(int64_t server_id, const orchestration::Asker& by) {
+  return queue(server_id, domain::JobKind::kHibernate, by);
 }
 
-Status AgentOperations::destroy(int64_t server_id, const std::string& cause) {
-  return queue(server_id, domain::JobKind::kDelete, cause);
+Status AgentOperations::destroy(int64_t server_id, const orchestration::Asker& by) {
+  return queue(server_id, domain::JobKind::kDelete, by);
 }
 
 Result<orchestration::ServerLogs> AgentOperations::logs(int64_t server_id, int tail, int64_t since_unix) {

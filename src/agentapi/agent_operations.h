@@ -20,15 +20,15 @@ class AgentOperations : public orchestration::ServerOperations {
  public:
   AgentOperations(const Config& config, db::Database& db);
 
-  Status provision(int64_t server_id) override;
-  Status wake(int64_t server_id, const std::string& cause) override;
-  Status hibernate(int64_t server_id, const std::string& cause) override;
-  Status destroy(int64_t server_id, const std::string& cause) override;
+  Status provision(int64_t server_id, const orchestration::Asker& by) override;
+  Status wake(int64_t server_id, const orchestration::Asker& by) override;
+  Status hibernate(int64_t server_id, const orchestration::Asker& by) override;
+  Status destroy(int64_t server_id, const orchestration::Asker& by) override;
   Result<orchestration::ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) override;
   Result<orchestration::ServerStats> stats(int64_t server_id) override;
 
  private:
-  Status queue(int64_t server_id, domain::JobKind kind, const std::string& cause);
+  Status queue(int64_t server_id, domain::JobKind kind, const orchestration::Asker& by);
 
   db::Database& db_;
   AgentClient agent_;

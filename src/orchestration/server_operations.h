@@ -31,6 +31,14 @@ struct ServerStats {
   int64_t memory_limit_bytes = 0;
 };
 
+// Who asks for an act: a signed-in user (their id), or nobody in particular (a
+// player's connection, the lifecycle helper: user_id 0); `cause` says it in
+// words for the server's history ("woken by a player on 203.0.113.7").
+struct Asker {
+  int64_t user_id = 0;
+  std::string cause;
+};
+
 class ServerOperations {
  public:
   virtual ~ServerOperations() = default;
@@ -38,13 +46,13 @@ class ServerOperations {
   // Each act is queued and returns at once: kConflict when another act is
   // still running on the server, kUnavailable when it cannot be queued.
   // CREATING -> SLEEPING: the network, volume and both containers.
-  virtual Status provision(int64_t server_id) = 0;
-  // SLEEPING/ERROR -> STARTING: starts the game container. `cause` goes to the event log.
-  virtual Status wake(int64_t server_id, const std::string& cause) = 0;
+  virtual Status provision(int64_t server_id, const Asker& by) = 0;
+  // SLEEPING/ERROR -> STARTING: starts the game container.
+  virtual Status wake(int64_t server_id, const Asker& by) = 0;
   // STARTING/RUNNING/ERROR -> STOPPING -> SLEEPING: stops the game with the save grace period.
-  virtual Status hibernate(int64_t server_id, const std::string& cause) = 0;
+  virtual Status hibernate(int64_t server_id, const Asker& by) = 0;
   // Removes both containers, the network and the volume; the row stays for the ledger.
-  virtual Status destroy(int64_t server_id, const std::string& cause) = 0;
+  virtual Status destroy(int64_t server_id, const Asker& by) = 0;
 
   // The game container's last `tail` lines, or those after `since_unix` when > 0.
   virtual Result<ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) = 0;

@@ -90,6 +90,16 @@ class ServersTest : public gsp::test::PlatformTest {
     waitForState(id, ServerState::kRunning, 60s);
     CPPUNIT_ASSERT(containerRunning(s.game_container_id));
     CPPUNIT_ASSERT(c.get("/servers/" + std::to_string(id)).body.find("woken by a player") != std::string::npos);
+    // The jobs say who asked: its owner created it, a player (no user) woke it.
+    auto asked = db_->sql("SELECT kind, COALESCE(requested_by_user_id, 0) = s.user_id, cause FROM jobs j "
+                          "JOIN servers s ON s.id = j.server_id WHERE j.server_id = ? ORDER BY j.id").arg(id).rows();
+    CPPUNIT_ASSERT(asked->next());
+    CPPUNIT_ASSERT_EQUAL(std::string("CREATE"), std::string(asked->getString(1)));
+    CPPUNIT_ASSERT(asked->getBoolean(2));
+    CPPUNIT_ASSERT(asked->next());
+    CPPUNIT_ASSERT_EQUAL(std::string("WAKE"), std::string(asked->getString(1)));
+    CPPUNIT_ASSERT(!asked->getBoolean(2));
+    CPPUNIT_ASSERT(std::string(asked->getString(3)).find("woken by a player") == 0);
     HttpResponse status = c.get("/servers/" + std::to_string(id) + "/status");
     CPPUNIT_ASSERT(status.body.find("\"state\":\"RUNNING\"") != std::string::npos);
     // Live usage: the demo game burns CPU after SIGUSR1 (its catalog limit is a

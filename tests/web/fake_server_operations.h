@@ -11,10 +11,10 @@ namespace gsp::test {
 
 class FakeServerOperations : public orchestration::ServerOperations {
  public:
-  Status provision(int64_t id) override { return record("provision", id); }
-  Status wake(int64_t id, const std::string&) override { return record("wake", id); }
-  Status hibernate(int64_t id, const std::string&) override { return record("hibernate", id); }
-  Status destroy(int64_t id, const std::string&) override { return record("destroy", id); }
+  Status provision(int64_t id, const orchestration::Asker&) override { return record("provision", id); }
+  Status wake(int64_t id, const orchestration::Asker&) override { return record("wake", id); }
+  Status hibernate(int64_t id, const orchestration::Asker&) override { return record("hibernate", id); }
+  Status destroy(int64_t id, const orchestration::Asker&) override { return record("destroy", id); }
   Result<orchestration::ServerLogs> logs(int64_t id, int, int64_t) override {
     record("logs", id);
     return orchestration::ServerLogs{};

@@ -143,7 +143,7 @@ Response createServer(Context& ctx) {
     return renderCreate(ctx, status, game_id, name, id.status().message());
   }
   // The agent makes the containers (pulling the image first when needed); the page follows it.
-  Status queued = ctx.servers->provision(id.value());
+  Status queued = ctx.servers->provision(id.value(), {ctx.user->id, "created by " + ctx.user->email});
   if (!queued.isOk()) {
     db::ServerRepository(ctx.db).markDeleted(id.value(), "creation could not be queued: " + queued.message());
     return renderCreate(ctx, 503, game_id, name, queued.message());
@@ -250,7 +250,7 @@ Response wakeServer(Context& ctx) {
   std::optional<db::User> owner = db::UserRepository(ctx.db).findById(s->user_id);
   if (!owner || !domain::canPayFirstHour(owner->credits_cents, game->price_cents_per_hour))
     return ctx.redirectWithFlash(here, "error", domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
-  Status woke = ctx.servers->wake(s->id, "woken from the dashboard by " + ctx.user->email);
+  Status woke = ctx.servers->wake(s->id, {ctx.user->id, "woken from the dashboard by " + ctx.user->email});
   if (!woke.isOk()) return refused(ctx, here, woke);
   return ctx.redirectWithFlash(here, "success", "Waking up: the game is starting.");
 }
@@ -260,7 +260,7 @@ Response hibernateServer(Context& ctx) {
   if (!s) return pages::notFound(ctx);
   std::string here = "/servers/" + std::to_string(s->id);
   if (!domain::canHibernate(s->state)) return ctx.redirectWithFlash(here, "error", domain::refusal("sleep", s->state));
-  Status slept = ctx.servers->hibernate(s->id, "put to sleep from the dashboard by " + ctx.user->email);
+  Status slept = ctx.servers->hibernate(s->id, {ctx.user->id, "put to sleep from the dashboard by " + ctx.user->email});
   if (!slept.isOk()) return refused(ctx, here, slept);
   return ctx.redirectWithFlash(here, "success", "Going to sleep: the game saves its world, then stops. Connecting wakes it again.");
 }
@@ -272,7 +272,7 @@ Response deleteServer(Context& ctx) {
   if (!domain::canDelete(s->state)) return ctx.redirectWithFlash(here, "error", domain::refusal("delete", s->state));
   if (trim(ctx.request.formValue("confirm_name")) != s->name)
     return ctx.redirectWithFlash(here, "error", "To delete the server, type its name exactly: " + s->name);
-  Status gone = ctx.servers->destroy(s->id, "deleted by " + ctx.user->email);
+  Status gone = ctx.servers->destroy(s->id, {ctx.user->id, "deleted by " + ctx.user->email});
   if (!gone.isOk()) return refused(ctx, here, gone);
   return ctx.redirectWithFlash("/dashboard", "success", "Deleting " + s->name + ". Its billing history stays on your ledger.");
 }

@@ -86,7 +86,7 @@ Response webhookWake(Context& ctx) {
 
   std::string client = stringField(v.body, "client");
   std::string cause = "woken by a player" + (client.empty() ? std::string() : " on " + client);
-  Status woke = ctx.servers->wake(s.id, cause);
+  Status woke = ctx.servers->wake(s.id, {0, cause});
   if (!woke.isOk()) return reply(503, woke.message());
   return reply(202, "starting");
 }

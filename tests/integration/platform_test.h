@@ -26,6 +26,18 @@ class PlatformTest : public CppUnit::TestFixture {
   }
 
  protected:
+  // No container, network or volume labelled for the server, and no public port held.
+  void assertNothingLeftOf(int64_t server_id) {
+    docker::LabelFilter mine;
+    mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(server_id));
+    CPPUNIT_ASSERT(docker_->listContainers(mine)->empty());
+    CPPUNIT_ASSERT(docker_->listNetworks(mine)->empty());
+    CPPUNIT_ASSERT(docker_->listVolumes(mine)->empty());
+    auto ports = db_->sql("SELECT COUNT(*) FROM server_ports WHERE server_id = ?").arg(server_id).rows();
+    CPPUNIT_ASSERT(ports->next());
+    CPPUNIT_ASSERT_EQUAL(0, ports->getInt(1));
+  }
+
   std::string base_;
   Config config_;
   std::unique_ptr<db::Database> db_;

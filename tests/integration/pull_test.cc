@@ -69,14 +69,7 @@ class PullTest : public gsp::test::PlatformTest {
       CPPUNIT_ASSERT_EQUAL(200L, status.status);
       CPPUNIT_ASSERT(status.body.find("\"state\":\"DELETED\"") != std::string::npos);
       CPPUNIT_ASSERT(status.body.find("Could not be created") != std::string::npos);
-      gsp::docker::LabelFilter mine;
-      mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(id));
-      CPPUNIT_ASSERT(docker_->listContainers(mine)->empty());
-      CPPUNIT_ASSERT(docker_->listNetworks(mine)->empty());
-      CPPUNIT_ASSERT(docker_->listVolumes(mine)->empty());
-      auto ports = db_->sql("SELECT COUNT(*) FROM server_ports WHERE server_id = ?").arg(id).rows();
-      ports->next();
-      CPPUNIT_ASSERT_EQUAL(0, ports->getInt(1));
+      assertNothingLeftOf(id);
     }
   }
 };

@@ -130,14 +130,7 @@ class ServersTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT(server(id).state == ServerState::kSleeping);
     CPPUNIT_ASSERT_EQUAL(std::string("/dashboard"), post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=Loop+test"));
     gsp::test::waitUntilDeleted(*db_, id, 60s);
-    gsp::docker::LabelFilter mine;
-    mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(id));
-    CPPUNIT_ASSERT(docker_->listContainers(mine)->empty());
-    CPPUNIT_ASSERT(docker_->listNetworks(mine)->empty());
-    CPPUNIT_ASSERT(docker_->listVolumes(mine)->empty());
-    auto ports = db_->sql("SELECT COUNT(*) FROM server_ports WHERE server_id = ?").arg(id).rows();
-    ports->next();
-    CPPUNIT_ASSERT_EQUAL(0, ports->getInt(1));
+    assertNothingLeftOf(id);
     CPPUNIT_ASSERT(c.get("/dashboard").body.find(">Loop test</a>") == std::string::npos);
     CPPUNIT_ASSERT_EQUAL(404L, c.get("/servers/" + std::to_string(id)).status);
   }

@@ -286,6 +286,17 @@ start_web() {
   start_service "$1" gsp-web "$1/web/gsp-web.sock" $cmd
 }
 
+# start_lifecycle_loop STATE: what gsp-lifecycle.timer does in production, a
+# pass every minute, as the gsp user (like the unit).
+start_lifecycle_loop() {
+  local state=$1
+  require_reachable "$GSP_WEB_USER" "gsp-lifecycle" "$state/gsp.ini" "$state/db/run" "$state/agent"
+  setsid bash -c "while true; do setpriv --reuid=$GSP_WEB_USER --regid=$GSP_WEB_USER --clear-groups -- \
+    '$GSP_PREFIX/sbin/gsp-lifecycle' --config='$state/gsp.ini' tick; sleep 60; done" \
+    </dev/null >>"$state/gsp-lifecycle.log" 2>&1 &
+  echo $! >"$state/gsp-lifecycle.pid"
+}
+
 stop_web() { stop_pidfile "$1/gsp-web.pid"; }
 stop_agent() { stop_pidfile "$1/gsp-agent.pid"; }
 
@@ -365,6 +376,7 @@ stop_pidfile() {
 }
 
 stop_all() {
+  stop_pidfile "$1/gsp-lifecycle.pid"
   stop_nginx "$1"
   stop_web "$1"
   stop_agent "$1"

@@ -41,13 +41,16 @@ say "starting gsp-agent, gsp-web and nginx"
 start_agent "$STATE"
 start_web "$STATE"
 start_nginx "$STATE" "$PORT"
+say "starting the lifecycle loop (a gsp-lifecycle pass every minute, as gsp-lifecycle.timer does)"
+start_lifecycle_loop "$STATE"
 
 cat <<MSG
 
   The platform is up:  http://127.0.0.1:$PORT
   Sign in with any email (mock sign-in is on for local runs); admin@example.com is an admin.
   Create a "Demo Game" server, then wake it from another terminal:  nc 127.0.0.1 PORT
-  Logs: $STATE/gsp-web.log, $STATE/gsp-agent.log, $STATE/nginx/error.log, $STATE/db/error.log
+  Logs: $STATE/gsp-web.log, $STATE/gsp-agent.log, $STATE/gsp-lifecycle.log, $STATE/nginx/error.log,
+        $STATE/db/error.log
   The database and config stay in $STATE between runs; to start afresh, stop
   this and run:  rm -rf $STATE
   Press Ctrl-C to stop everything.

@@ -81,12 +81,12 @@ migrate "$STATE" >/dev/null
 # Variants of the Demo Game for the tests: one whose save on SIGTERM takes 4 s,
 # as a big world's would (a hibernate long enough to kill the agent in the
 # middle of one), and one that never becomes ready (it listens on another port).
-add_demo_variant() {  # add_demo_variant SLUG NAME ENV_JSON [IMAGE]
+add_demo_variant() {  # add_demo_variant SLUG NAME ENV_JSON [IMAGE] [CENTS_PER_HOUR]
   mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp <<SQL
 INSERT INTO game_images (slug, friendly_name, description, docker_image, default_internal_port, data_path,
                          default_env, min_ram_mb, min_cpu_millis, price_cents_per_hour, idle_minutes)
 SELECT '$1', '$2', 'A Demo Game variant for the tests.', COALESCE(NULLIF('${4:-}', ''), docker_image), 7000, '/data',
-       '$3', 64, 250, 1, 15
+       '$3', 64, 250, ${5:-1}, 15
 FROM game_images WHERE slug = 'demo-game';
 INSERT INTO game_image_ports (game_image_id, protocol, internal_port)
 SELECT g.id, p.protocol, p.internal_port FROM game_images g, game_image_ports p JOIN game_images d ON d.id = p.game_image_id
@@ -95,6 +95,7 @@ SQL
 }
 add_demo_variant demo-game-slow-save "Demo Game (slow save)" '{"GSP_DEMO_SAVE_MS":"4000"}'
 add_demo_variant demo-game-never-ready "Demo Game (never ready)" '{"GSP_DEMO_TCP_PORT":"7001","GSP_DEMO_UDP_PORT":"7001"}'
+add_demo_variant demo-game-priced "Demo Game (a dollar an hour)" '{}' "" 100
 # Images the engine does not have, in a real registry (tests/registry/registry.sh):
 # one to pull, one the registry does not know, one behind a closed port, and a
 # big one the browser test pulls through a slow relay of its own on RELAY_PORT.
@@ -143,6 +144,7 @@ GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
   GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_PREFIX/sbin/gsp-admin --config=$STATE/gsp.ini" \
   GSP_TEST_RESTART_DB="bash $STATE/restart-db" GSP_TEST_AGENT_SOCKET="$STATE/agent/agent.sock" \
   GSP_TEST_AGENT_PIDFILE="$STATE/gsp-agent.pid" GSP_TEST_START_AGENT="bash $STATE/start-agent" \
+  GSP_TEST_LIFECYCLE="$GSP_PREFIX/sbin/gsp-lifecycle --config=$STATE/gsp.ini" \
   "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
 count_runner integration_tests "$STATE/integration.out" $?
 
@@ -168,13 +170,14 @@ verify_units() {
   # verify checks that ExecStart exists, so point it at the staged binary.
   local units="$STATE/units"
   mkdir -p "$units"
-  for unit in gsp-web.service gsp-agent.service; do
+  for unit in gsp-web.service gsp-agent.service gsp-lifecycle.service; do
     sed "s|$GSP_PREFIX/sbin/|$p/sbin/|" "$p/lib/systemd/system/$unit" >"$units/$unit"
   done
-  cp "$p/lib/systemd/system/gsp-web.socket" "$units/"
+  cp "$p/lib/systemd/system/gsp-web.socket" "$p/lib/systemd/system/gsp-lifecycle.timer" "$units/"
   # gsp-web never joins the docker group; only the agent does.
   ! grep -q '^SupplementaryGroups' "$units/gsp-web.service" && grep -q '^SupplementaryGroups=docker' "$units/gsp-agent.service" || return 1
-  systemd-analyze verify "$units/gsp-web.service" "$units/gsp-web.socket" "$units/gsp-agent.service" 2>&1 | tee "$STATE/verify.out"
+  systemd-analyze verify "$units/gsp-web.service" "$units/gsp-web.socket" "$units/gsp-agent.service" \
+    "$units/gsp-lifecycle.service" "$units/gsp-lifecycle.timer" 2>&1 | tee "$STATE/verify.out"
   ! grep -q . "$STATE/verify.out"
 }
 check "install puts every file in place and systemd-analyze verify passes" verify_units

@@ -30,6 +30,8 @@ document.addEventListener("click", function (event) {
     badge.setAttribute("data-state", data.state);
     badge.className = "state state-large state-" + data.state.toLowerCase();
     message.textContent = data.state_message || "";
+    var sleep = document.getElementById("server-sleep");
+    if (sleep) sleep.textContent = data.sleep_line || "";
     var job = document.getElementById("server-job");
     if (job) {
       job.textContent = data.job_line || "";

@@ -31,6 +31,7 @@
   </div>
 </header>
 <main id="main" class="container">
+{{#HAS_LOW_CREDIT}}<div class="flash flash-error low-credit" role="alert">{{LOW_CREDIT}} <a href="/billing">Add funds</a></div>{{/HAS_LOW_CREDIT}}
 {{#FLASH}}
 <div class="flash flash-{{KIND}}" role="status">{{MESSAGE}}</div>
 {{/FLASH}}

@@ -7,6 +7,7 @@
   <span id="server-state" class="state state-{{STATE_CLASS}} state-large" data-server-id="{{ID}}" data-state="{{STATE}}" role="status" aria-live="polite">{{STATE}}</span>
 </div>
 <p id="server-message" class="server-message">{{STATE_MESSAGE}}</p>
+<p id="server-sleep" class="server-sleep">{{SLEEP_LINE}}</p>
 <p id="server-job" class="server-job{{#JOB_FAILED}} server-job-failed{{/JOB_FAILED}}" role="status" aria-live="polite"{{#NO_JOB}} hidden{{/NO_JOB}}>{{JOB_LINE}}</p>
 <div class="grid-2">
   <section class="card" aria-labelledby="connect-heading">
@@ -22,6 +23,8 @@
       <div><dt>CPU</dt><dd id="server-cpu">–</dd></div>
       <div><dt>Memory</dt><dd id="server-memory">–</dd></div>
       <div><dt>Cost while running</dt><dd>{{PRICE}}/hour</dd></div>
+      <div><dt>Paid until</dt><dd id="server-paid-until">{{PAID_UNTIL}}</dd></div>
+      <div><dt>Charged this month</dt><dd>{{MONTH_CHARGES}}</dd></div>
       <div><dt>Limits</dt><dd>{{RAM_MB}} MB · {{CPUS}} CPU</dd></div>
       <div><dt>Sleeps after</dt><dd>{{IDLE_MINUTES}} idle minutes</dd></div>
       <div><dt>Players connected</dt><dd id="server-players">{{LIVE_CLIENTS}}</dd></div>
@@ -33,6 +36,7 @@
   <h2 id="actions-heading">Actions</h2>
   <div class="action-row">
     {{#CAN_WAKE}}<form method="post" action="/servers/{{ID}}/wake"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-primary" type="submit">Wake now</button></form>{{/CAN_WAKE}}
+    {{#CAN_KEEP_AWAKE}}<form method="post" action="/servers/{{ID}}/keep-awake"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Keep awake 30 min longer</button></form>{{/CAN_KEEP_AWAKE}}
     {{#CAN_HIBERNATE}}<form method="post" action="/servers/{{ID}}/hibernate"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Put to sleep</button></form>{{/CAN_HIBERNATE}}
   </div>
   {{#CAN_DELETE}}

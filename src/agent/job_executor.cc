@@ -2,6 +2,8 @@
 
 #include <cppconn/exception.h>
 
+#include <ctime>
+
 #include "core/log.h"
 #include "db/catalog_repository.h"
 #include "db/server_repository.h"
@@ -71,7 +73,7 @@ Status JobExecutor::act(const db::Job& job, const db::ServerRecord& server, bool
         std::optional<db::GameImage> game = db::CatalogRepository(db_).find(server.game_image_id);
         std::optional<db::User> owner = db::UserRepository(db_).findById(server.user_id);
         if (!game || !owner) return Status::internal("The server's game or owner is missing.");
-        if (!domain::canPayFirstHour(owner->credits_cents, game->price_cents_per_hour))
+        if (!domain::canStart(owner->credits_cents, game->price_cents_per_hour, server.paid_until_unix, time(nullptr)))
           return Status::forbidden(domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
       }
       *done = "The game is starting.";

@@ -99,6 +99,8 @@ po::options_description describeOptions() {
        "how often the agent looks for queued jobs it was not told about (50-60000)")
       ("agent.timeout-ms", po::value<int>()->default_value(10000),
        "how long a program waits for the agent's answer (100-600000)")
+      ("lifecycle.low-credit-hours", po::value<int>()->default_value(2),
+       "warn a user whose balance pays fewer hours than this of their running servers (0-1000; 0: never)")
       ("docker.socket", po::value<std::string>()->default_value("/var/run/docker.sock"),
        "unix socket of the Docker engine")
       ("docker.timeout-seconds", po::value<int>()->default_value(30),
@@ -115,6 +117,7 @@ std::vector<std::string> sectionsOf(ConfigFor program) {
     case ConfigFor::kWeb: return {"web", "database", "auth", "billing", "servers", "agent", "log"};
     case ConfigFor::kAgent: return {"database", "servers", "agent", "docker", "log"};
     case ConfigFor::kAdmin: return {"database", "admin", "agent", "log"};
+    case ConfigFor::kLifecycle: return {"database", "agent", "lifecycle", "log"};
     case ConfigFor::kAll: break;
   }
   return {};
@@ -177,6 +180,7 @@ std::string validate(Config* c, const po::variables_map& vm) {
     return err;
   if (!(err = range("docker.timeout-seconds", c->docker_timeout_seconds, 1, 600)).empty()) return err;
   if (!(err = range("agent.max-jobs", c->agent_max_jobs, 2, 64)).empty()) return err;
+  if (!(err = range("lifecycle.low-credit-hours", c->lifecycle_low_credit_hours, 0, 1000)).empty()) return err;
   if (!(err = range("agent.poll-ms", c->agent_poll_ms, 50, 60000)).empty()) return err;
   if (!(err = range("agent.timeout-ms", c->agent_timeout_ms, 100, 600000)).empty()) return err;
   if (c->agent_socket.empty() || c->agent_socket[0] != '/' || c->agent_socket.size() > 107)
@@ -352,6 +356,7 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.agent_max_jobs = vm["agent.max-jobs"].as<int>();
   c.agent_poll_ms = vm["agent.poll-ms"].as<int>();
   c.agent_timeout_ms = vm["agent.timeout-ms"].as<int>();
+  c.lifecycle_low_credit_hours = vm["lifecycle.low-credit-hours"].as<int>();
   c.docker_socket = vm["docker.socket"].as<std::string>();
   c.docker_timeout_seconds = vm["docker.timeout-seconds"].as<int>();
   c.sql_dir = vm["admin.sql-dir"].as<std::string>();

@@ -65,6 +65,9 @@ struct Config {
   int agent_poll_ms = 0;            // how often the agent looks for jobs it was not poked for
   int agent_timeout_ms = 0;         // how long an asker waits for an answer
 
+  // [lifecycle]
+  int lifecycle_low_credit_hours = 0;  // warn when the balance covers fewer hours of running servers
+
   // [docker]
   std::string docker_socket;
   int docker_timeout_seconds = 0;
@@ -89,7 +92,7 @@ struct ConfigLoad {
 // flags and environment variables, and lists only those in --help (gsp-web has
 // no [docker] option: only gsp-agent talks to the engine). The one INI file may
 // hold every program's sections; another program's section there is ignored.
-enum class ConfigFor { kAll, kWeb, kAgent, kAdmin };
+enum class ConfigFor { kAll, kWeb, kAgent, kAdmin, kLifecycle };
 
 // Reads argv (positional arguments are returned in `positional`), the environment
 // `envp` (GSP_* only) and the INI file named by --config / GSP_CONFIG, or the

@@ -55,6 +55,7 @@ sql::Connection& Database::connection() {
 }
 
 Query Database::sql(const std::string& text) {
+  ++statements_run_;
   sql::Connection& conn = connection();
   auto it = statements_.find(text);
   if (it == statements_.end()) {

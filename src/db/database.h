@@ -56,6 +56,8 @@ class Database {
   // Runs a statement that cannot be prepared (DDL, multi-statement scripts).
   void execute(const std::string& text);
   int64_t lastInsertId();
+  // Statements prepared-and-run through sql() on this connection so far (for benchmarks).
+  uint64_t statementsRun() const { return statements_run_; }
 
   // Drops the connection and every prepared statement; the next call connects anew.
   void disconnect();
@@ -69,6 +71,7 @@ class Database {
   DatabaseConfig config_;
   std::unique_ptr<sql::Connection> conn_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  uint64_t statements_run_ = 0;
 };
 
 // Connector/C++'s per-thread set-up for the lifetime of a scope: the first

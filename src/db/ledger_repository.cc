@@ -29,6 +29,13 @@ int64_t LedgerRepository::appendInTransaction(int64_t user_id, int64_t cents, En
   return balance;
 }
 
+int64_t LedgerRepository::chargesForServerSince(int64_t server_id, int64_t since_unix) {
+  auto rs = db_.sql("SELECT COALESCE(-SUM(amount_cents), 0) FROM transactions "
+                    "WHERE server_id = ? AND type = 'HOURLY_CHARGE' AND period_start >= FROM_UNIXTIME(?)")
+                .arg(server_id).arg(since_unix).rows();
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
 DepositOutcome LedgerRepository::deposit(int64_t user_id, int64_t cents, const std::string& idempotency_key) {
   Transaction tx(db_);
   DepositOutcome out;

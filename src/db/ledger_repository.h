@@ -52,6 +52,8 @@ class LedgerRepository {
   int64_t count(int64_t user_id);
   int64_t balance(int64_t user_id);
   int64_t sumOfEntries(int64_t user_id);
+  // What the server's hours cost since `since_unix` (a positive number of cents).
+  int64_t chargesForServerSince(int64_t server_id, int64_t since_unix);
 
  private:
   Database& db_;

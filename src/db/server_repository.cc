@@ -146,7 +146,10 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
                     "COALESCE(s.network_name, ''), COALESCE(s.volume_name, ''), s.webhook_secret, "
                     "COALESCE(DATE_FORMAT(s.last_activity_at, '%Y-%m-%d %H:%i:%s'), ''), "
                     "DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i:%s'), s.live_tcp_connections, s.live_udp_sessions, "
-                    "p.protocol, p.internal_port, p.public_port "
+                    "p.protocol, p.internal_port, p.public_port, "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.last_activity_at)), 0), "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.running_since)), 0), COALESCE(FLOOR(UNIX_TIMESTAMP(s.paid_until)), 0), "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.keep_awake_until)), 0) "
                     "FROM servers s LEFT JOIN server_ports p ON p.server_id = s.id "
                     "WHERE s.deleted_at IS NULL AND " + where + " ORDER BY s.id")
                 .arg(a).arg(b).rows();
@@ -170,6 +173,10 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
       r.created_at = rs->getString(13);
       r.live_tcp_connections = rs->getInt(14);
       r.live_udp_sessions = rs->getInt(15);
+      r.last_activity_unix = rs->getInt64(19);
+      r.running_since_unix = rs->getInt64(20);
+      r.paid_until_unix = rs->getInt64(21);
+      r.keep_awake_until_unix = rs->getInt64(22);
       out.push_back(std::move(r));
     }
     if (!rs->isNull(16)) out.back().ports.push_back({rs->getString(16), rs->getInt(17), rs->getInt(18)});
@@ -190,6 +197,16 @@ std::optional<ServerRecord> ServerRepository::findOwned(int64_t id, int64_t user
   return found.front();
 }
 
+std::vector<ServerRepository::Running> ServerRepository::runningForUser(int64_t user_id) {
+  auto rs = db_.sql("SELECT s.id, s.name, g.price_cents_per_hour, COALESCE(FLOOR(UNIX_TIMESTAMP(s.paid_until)), 0) "
+                    "FROM servers s JOIN game_images g ON g.id = s.game_image_id "
+                    "WHERE s.user_id = ? AND s.state = 'RUNNING' AND s.deleted_at IS NULL ORDER BY s.id")
+                .arg(user_id).rows();
+  std::vector<Running> out;
+  while (rs->next()) out.push_back({rs->getInt64(1), rs->getString(2), rs->getInt64(3), rs->getInt64(4)});
+  return out;
+}
+
 bool ServerRepository::isDeletedAndOwned(int64_t id, int64_t user_id, bool is_admin) {
   auto rs = db_.sql("SELECT 1 FROM servers WHERE id = ? AND deleted_at IS NOT NULL AND (user_id = ? OR ?)")
                 .arg(id).arg(user_id).arg(is_admin).rows();
@@ -199,8 +216,12 @@ bool ServerRepository::isDeletedAndOwned(int64_t id, int64_t user_id, bool is_ad
 bool ServerRepository::transition(int64_t id, ServerState from, ServerState to, const std::string& cause,
                                   const std::string& message) {
   Transaction tx(db_);
-  int changed = db_.sql("UPDATE servers SET state = ?, state_message = ? WHERE id = ? AND state = ? AND deleted_at IS NULL")
-                    .arg(domain::stateName(to)).arg(message.substr(0, 500)).arg(id).arg(domain::stateName(from))
+  // running_since: when it last became RUNNING (where charging starts after a sleep).
+  int changed = db_.sql("UPDATE servers SET state = ?, state_message = ?, "
+                        "running_since = IF(? = 'RUNNING', UTC_TIMESTAMP(6), running_since) "
+                        "WHERE id = ? AND state = ? AND deleted_at IS NULL")
+                    .arg(domain::stateName(to)).arg(message.substr(0, 500)).arg(domain::stateName(to)).arg(id)
+                    .arg(domain::stateName(from))
                     .update();
   if (changed != 1) return false;
   db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause) VALUES (?, ?, ?, ?)")
@@ -224,6 +245,10 @@ void ServerRepository::markDeleted(int64_t id, const std::string& cause) {
   db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause) VALUES (?, ?, 'DELETED', ?)")
       .arg(id).arg(from).arg(cause.substr(0, 500)).update();
   tx.commit();
+}
+
+void ServerRepository::keepAwakeUntil(int64_t id, int64_t until) {
+  db_.sql("UPDATE servers SET keep_awake_until = FROM_UNIXTIME(?) WHERE id = ?").arg(until).arg(id).update();
 }
 
 void ServerRepository::recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix) {

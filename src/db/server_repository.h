@@ -46,6 +46,11 @@ struct ServerRecord {
   std::string last_activity_at;  // "YYYY-MM-DD HH:MM:SS" UTC, or empty
   int live_tcp_connections = 0;  // as last reported by the proxy
   int live_udp_sessions = 0;
+  // Unix seconds, 0 when unset: the lifecycle's facts (sql/006).
+  int64_t last_activity_unix = 0;
+  int64_t running_since_unix = 0;
+  int64_t paid_until_unix = 0;
+  int64_t keep_awake_until_unix = 0;
   std::string created_at;
   std::vector<ServerPort> ports;  // sorted by public port, then protocol
 };
@@ -87,6 +92,15 @@ class ServerRepository {
   // Another user's server is not found, unless `is_admin`.
   std::optional<ServerRecord> findOwned(int64_t id, int64_t user_id, bool is_admin);
 
+  // The user's RUNNING servers as billing sees them (for the low-credit banner).
+  struct Running {
+    int64_t id = 0;
+    std::string name;
+    int64_t cents_per_hour = 0;
+    int64_t paid_until_unix = 0;
+  };
+  std::vector<Running> runningForUser(int64_t user_id);
+
   // True when the server exists but is deleted, and the user may see it (its owner, or an admin).
   bool isDeletedAndOwned(int64_t id, int64_t user_id, bool is_admin);
 
@@ -104,6 +118,9 @@ class ServerRepository {
 
   // Marks the server DELETED (kept for the ledger) and frees its ports.
   void markDeleted(int64_t id, const std::string& cause);
+
+  // The owner's "keep awake": no idle sleep before `until` (unix seconds).
+  void keepAwakeUntil(int64_t id, int64_t until);
 
   // Records a proxy's activity report: live clients and, when > 0, the time of
   // the last client traffic (which never moves backwards).

@@ -11,7 +11,7 @@ void SessionRepository::create(const std::string& token_hash_hex, int64_t user_i
 
 std::optional<User> SessionRepository::findUser(const std::string& token_hash_hex, int64_t* ms_left) {
   auto rs = db_.sql("SELECT u.id, u.email, u.provider, u.credits_cents, u.is_admin, "
-                    "TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), s.expires_at) DIV 1000 "
+                    "TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), s.expires_at) DIV 1000, u.low_credit_since IS NOT NULL "
                     "FROM sessions s JOIN users u ON u.id = s.user_id "
                     "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6)")
                 .arg(token_hash_hex).rows();
@@ -23,6 +23,7 @@ std::optional<User> SessionRepository::findUser(const std::string& token_hash_he
   u.credits_cents = rs->getInt64(4);
   u.is_admin = rs->getBoolean(5);
   if (ms_left) *ms_left = rs->getInt64(6);
+  u.low_credit = rs->getBoolean(7);
   return u;
 }
 

@@ -12,9 +12,11 @@ User readUser(sql::ResultSet& rs) {
   u.provider = rs.getString("provider");
   u.credits_cents = rs.getInt64("credits_cents");
   u.is_admin = rs.getBoolean("is_admin");
+  u.low_credit = rs.getBoolean("low_credit");
   return u;
 }
-const char kSelectUser[] = "SELECT id, email, provider, credits_cents, is_admin FROM users ";
+const char kSelectUser[] =
+    "SELECT id, email, provider, credits_cents, is_admin, low_credit_since IS NOT NULL AS low_credit FROM users ";
 }  // namespace
 
 User UserRepository::signIn(const std::string& email, const std::string& provider,
@@ -33,6 +35,12 @@ User UserRepository::signIn(const std::string& email, const std::string& provide
   User user = readUser(*rs);
   tx.commit();
   return user;
+}
+
+std::optional<User> UserRepository::findByEmail(const std::string& email) {
+  auto rs = db_.sql(std::string(kSelectUser) + "WHERE email = ?").arg(email).rows();
+  if (!rs->next()) return std::nullopt;
+  return readUser(*rs);
 }
 
 std::optional<User> UserRepository::findById(int64_t id) {

@@ -16,6 +16,7 @@ struct User {
   std::string provider;
   int64_t credits_cents = 0;
   bool is_admin = false;
+  bool low_credit = false;  // the lifecycle found the balance short of a few hours of running servers
 };
 
 class UserRepository {
@@ -28,6 +29,7 @@ class UserRepository {
   User signIn(const std::string& email, const std::string& provider, int64_t signup_credit_cents);
 
   std::optional<User> findById(int64_t id);
+  std::optional<User> findByEmail(const std::string& email);
 
  private:
   Database& db_;

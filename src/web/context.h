@@ -46,6 +46,9 @@ struct Context {
   // The layout model for a page titled `title`, with the nav item `nav` marked.
   LayoutModel layout(const std::string& title, const std::string& nav = "") const;
 
+  // The banner of a user low on credit: which running servers sleep when, first first.
+  std::string lowCreditWarning() const;
+
   // A cookie with this deployment's flags (HttpOnly, SameSite=Lax, Secure under https).
   Cookie cookie(const std::string& name, const std::string& value, int max_age_seconds) const;
 

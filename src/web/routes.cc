@@ -26,6 +26,7 @@ std::vector<RouteSpec> routeTable() {
       {"GET", "/servers/{id:int}/logs", Access::kUser, serverLogs},
       {"POST", "/servers/{id:int}/wake", Access::kUser, wakeServer},
       {"POST", "/servers/{id:int}/hibernate", Access::kUser, hibernateServer},
+      {"POST", "/servers/{id:int}/keep-awake", Access::kUser, keepServerAwake},
       {"POST", "/servers/{id:int}/delete", Access::kUser, deleteServer},
 
       {"POST", "/api/webhook/wake", Access::kInternal, webhookWake},

@@ -17,6 +17,7 @@ const char* const kTemplates[] = {"layout.tpl",  "login.tpl",         "mock_cons
 TemplateDictionary* fillLayout(TemplateDictionary* dict, const LayoutModel& m, const char* content_template) {
   dict->SetValue("TITLE", m.title);
   dict->SetValue("CSRF_TOKEN", m.csrf_token);
+  if (!m.low_credit_warning.empty()) dict->SetValueAndShowSection("LOW_CREDIT", m.low_credit_warning, "HAS_LOW_CREDIT");
   if (m.signed_in) {
     TemplateDictionary* user = dict->AddSectionDictionary("SIGNED_IN");
     user->SetValue("USER_EMAIL", m.user_email);
@@ -193,6 +194,10 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
   if (page.can_wake) c->ShowSection("CAN_WAKE");
   if (page.can_hibernate) c->ShowSection("CAN_HIBERNATE");
   if (page.can_delete) c->ShowSection("CAN_DELETE");
+  c->SetValue("PAID_UNTIL", page.paid_until.empty() ? "nothing paid ahead" : page.paid_until);
+  c->SetValue("MONTH_CHARGES", money::format(page.month_charges_cents));
+  c->SetValue("SLEEP_LINE", page.sleep_line);
+  if (page.can_keep_awake) c->ShowSection("CAN_KEEP_AWAKE");
   c->SetValue("JOB_LINE", page.job_line);
   if (page.job_line.empty()) c->ShowSection("NO_JOB");
   if (page.job_failed) c->ShowSection("JOB_FAILED");

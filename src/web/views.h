@@ -21,6 +21,7 @@ struct LayoutModel {
   std::string csrf_token;
   std::string flash_kind;  // "success", "error", "info"; empty: no flash
   std::string flash_message;
+  std::string low_credit_warning;  // a banner on every page; empty: none
 };
 
 struct LoginPage {
@@ -118,6 +119,10 @@ struct ServerPage {
   // "Creating the server: Downloading the game: 312 of 540 MB", "Could not wake: ...".
   std::string job_line;
   bool job_failed = false;
+  std::string paid_until;        // "14:05 UTC", or empty: nothing paid ahead
+  int64_t month_charges_cents = 0;
+  std::string sleep_line;        // "Sleeps in 12 min if nobody joins", while RUNNING
+  bool can_keep_awake = false;
   std::vector<ServerEventView> events;
 };
 

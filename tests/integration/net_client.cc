@@ -69,4 +69,18 @@ std::string udpRoundTrip(int port, const std::string& payload, std::chrono::mill
   return "";
 }
 
+TcpClient::TcpClient(int port) {
+  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd_ >= 0 && connect(fd_, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr) != 0) close();
+}
+
+void TcpClient::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
 }  // namespace gsp::test

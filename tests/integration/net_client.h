@@ -16,4 +16,18 @@ std::string tcpRoundTrip(int port, const std::string& payload, std::chrono::mill
 std::string udpRoundTrip(int port, const std::string& payload, std::chrono::milliseconds deadline,
                          std::chrono::milliseconds resend);
 
+// A player that connects and then stays silent (AFK) until close().
+class TcpClient {
+ public:
+  explicit TcpClient(int port);  // connects to 127.0.0.1:port; valid() says whether it did
+  ~TcpClient() { close(); }
+  TcpClient(const TcpClient&) = delete;
+  TcpClient& operator=(const TcpClient&) = delete;
+  bool valid() const { return fd_ >= 0; }
+  void close();
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace gsp::test

@@ -30,6 +30,7 @@ Response serverStatus(Context& ctx);
 Response serverLogs(Context& ctx);
 Response wakeServer(Context& ctx);
 Response hibernateServer(Context& ctx);
+Response keepServerAwake(Context& ctx);
 Response deleteServer(Context& ctx);
 
 // webhook_handlers.cc

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <ctime>
 
 #include "core/crypto.h"
 #include "core/money.h"
@@ -10,7 +11,9 @@
 #include "db/job_repository.h"
 #include "db/ledger_repository.h"
 #include "db/server_repository.h"
+#include "core/clock_text.h"
 #include "domain/billing.h"
+#include "domain/idle.h"
 #include "domain/server_state.h"
 #include "web/handlers/handlers.h"
 #include "web/pages.h"
@@ -62,6 +65,35 @@ Response renderCreate(Context& ctx, int status, int selected_game, const std::st
 std::optional<db::ServerRecord> loadServer(Context& ctx) {
   const std::string& id = ctx.request.pathParam("id");
   return db::ServerRepository(ctx.db).findOwned(std::stoll(id), ctx.user->id, ctx.isAdmin());
+}
+
+domain::IdleFacts idleFacts(const db::ServerRecord& s, int idle_minutes) {
+  domain::IdleFacts f;
+  f.players = s.live_tcp_connections + s.live_udp_sessions;
+  f.last_activity = s.last_activity_unix;
+  f.running_since = s.running_since_unix;
+  f.keep_awake_until = s.keep_awake_until_unix;
+  f.idle_minutes = idle_minutes;
+  return f;
+}
+
+// "Sleeps in 12 min if nobody joins" for a RUNNING server; empty otherwise.
+std::string sleepLine(const db::ServerRecord& s, int idle_minutes, int64_t now) {
+  if (s.state != ServerState::kRunning) return "";
+  int64_t at = domain::idleSleepAt(idleFacts(s, idle_minutes));
+  if (at < 0) return "Players are on: it stays awake.";
+  if (at <= now) return "Nobody is playing: it goes to sleep within a minute.";
+  return "Sleeps in " + minutesText(at - now) + " (at " + utcClock(at) + ") if nobody joins.";
+}
+
+// The first second of this month, UTC.
+int64_t monthStart(int64_t now) {
+  time_t t = static_cast<time_t>(now);
+  struct tm parts;
+  gmtime_r(&t, &parts);
+  parts.tm_mday = 1;
+  parts.tm_hour = parts.tm_min = parts.tm_sec = 0;
+  return static_cast<int64_t>(timegm(&parts));
 }
 
 Response refused(Context& ctx, const std::string& location, const Status& status) {
@@ -181,6 +213,11 @@ Response showServer(Context& ctx) {
   page.can_hibernate = domain::canHibernate(s->state);
   page.can_delete = domain::canDelete(s->state);
   page.job_line = jobLine(db::JobRepository(ctx.db).latestForServer(s->id), &page.job_failed);
+  const int64_t now = time(nullptr);
+  if (s->paid_until_unix > now) page.paid_until = utcClock(s->paid_until_unix);
+  page.month_charges_cents = db::LedgerRepository(ctx.db).chargesForServerSince(s->id, monthStart(now));
+  page.sleep_line = sleepLine(*s, game ? game->idle_minutes : 15, now);
+  page.can_keep_awake = s->state == ServerState::kRunning;
   for (const db::ServerEvent& e : db::ServerRepository(ctx.db).events(s->id, 50))
     page.events.push_back({e.created_at, e.from_state, e.to_state, e.cause});
   return Response::html(200, ctx.views.server(ctx.layout(s->name, "dashboard"), page));
@@ -209,6 +246,8 @@ Response serverStatus(Context& ctx) {
   bool job_failed = false;
   out["job_line"] = jobLine(db::JobRepository(ctx.db).latestForServer(s->id), &job_failed);
   out["job_failed"] = job_failed;
+  std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
+  out["sleep_line"] = sleepLine(*s, game ? game->idle_minutes : 15, time(nullptr));
   Result<orchestration::ServerStats> stats = ctx.servers->stats(s->id);
   if (stats.isOk()) {
     out["stats"] = {{"running", stats->running},
@@ -248,7 +287,7 @@ Response wakeServer(Context& ctx) {
   if (!game) return pages::notFound(ctx);
   // The owner pays, whoever presses the button (an admin may wake a user's server).
   std::optional<db::User> owner = db::UserRepository(ctx.db).findById(s->user_id);
-  if (!owner || !domain::canPayFirstHour(owner->credits_cents, game->price_cents_per_hour))
+  if (!owner || !domain::canStart(owner->credits_cents, game->price_cents_per_hour, s->paid_until_unix, time(nullptr)))
     return ctx.redirectWithFlash(here, "error", domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
   Status woke = ctx.servers->wake(s->id, {ctx.user->id, "woken from the dashboard by " + ctx.user->email});
   if (!woke.isOk()) return refused(ctx, here, woke);
@@ -263,6 +302,19 @@ Response hibernateServer(Context& ctx) {
   Status slept = ctx.servers->hibernate(s->id, {ctx.user->id, "put to sleep from the dashboard by " + ctx.user->email});
   if (!slept.isOk()) return refused(ctx, here, slept);
   return ctx.redirectWithFlash(here, "success", "Going to sleep: the game saves its world, then stops. Connecting wakes it again.");
+}
+
+Response keepServerAwake(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return pages::notFound(ctx);
+  std::string here = "/servers/" + std::to_string(s->id);
+  if (s->state != ServerState::kRunning) return ctx.redirectWithFlash(here, "error", "Only a running server can be kept awake.");
+  std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
+  const int64_t now = time(nullptr);
+  int64_t at = domain::idleSleepAt(idleFacts(*s, game ? game->idle_minutes : 15));
+  int64_t until = std::max(now, at) + domain::kKeepAwakeMinutes * 60;
+  db::ServerRepository(ctx.db).keepAwakeUntil(s->id, until);
+  return ctx.redirectWithFlash(here, "success", "It stays awake at least until " + utcClock(until) + ", players or not.");
 }
 
 Response deleteServer(Context& ctx) {

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "core/log.h"
+#include "db/billing_repository.h"
 #include "db/catalog_repository.h"
 #include "db/server_repository.h"
 #include "domain/billing.h"
@@ -81,7 +82,8 @@ Response webhookWake(Context& ctx) {
 
   std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s.game_image_id);
   std::optional<db::User> owner = db::UserRepository(ctx.db).findById(s.user_id);
-  if (!owner || !game || !domain::canPayFirstHour(owner->credits_cents, game->price_cents_per_hour))
+  if (!owner || !game ||
+      !domain::canStart(owner->credits_cents, game->price_cents_per_hour, s.paid_until_unix, time(nullptr)))
     return reply(402, "the owner has not enough credits to run the server");
 
   std::string client = stringField(v.body, "client");
@@ -99,8 +101,13 @@ Response webhookActivity(Context& ctx) {
   auto count = [&](const char* key) { return static_cast<int>(std::clamp<int64_t>(intField(v.body, key), 0, 1000000)); };
   servers.recordActivity(s.id, count("tcp_connections"), count("udp_sessions"), intField(v.body, "last_traffic_at"));
   auto up = v.body.find("upstream_up");
-  if (up != v.body.end() && up->is_boolean() && up->get<bool>() && s.state == ServerState::kStarting)
-    servers.transition(s.id, ServerState::kStarting, ServerState::kRunning, "the game accepts players");
+  if (up != v.body.end() && up->is_boolean() && up->get<bool>() && s.state == ServerState::kStarting &&
+      servers.transition(s.id, ServerState::kStarting, ServerState::kRunning, "the game accepts players")) {
+    // Paid one hour ahead from the moment it runs (unless a paid hour is left).
+    // Should this not happen (a crash), the lifecycle's next pass charges it.
+    if (db::BillingRepository(ctx.db).chargeDueHour(s.id, time(nullptr)) == db::ChargeResult::kCannotPay)
+      ctx.servers->hibernate(s.id, {0, "slept: out of credits"});
+  }
   return reply(200, "recorded");
 }
 

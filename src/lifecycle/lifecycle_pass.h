@@ -1,0 +1,48 @@
+// One pass of gsp-lifecycle (ARCHITECTURE.md, "gsp-lifecycle"): charges the
+// hours of RUNNING servers whose paid time ran out, puts to sleep those whose
+// owner cannot pay the next hour and those nobody played on for their idle
+// minutes, and marks (or clears) users whose balance covers less than a few
+// hours of their running servers. It decides; the agent acts (a hibernate is a
+// job, like any other). Two passes never run at once, on any host: a database
+// named lock. Every step is idempotent, so a pass killed at any instant is
+// completed by the next one.
+// Not thread-safe; one per process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/config.h"
+#include "db/database.h"
+#include "orchestration/server_operations.h"
+
+namespace gsp::lifecycle {
+
+struct PassReport {
+  bool ran = false;  // false: another pass held the lock
+  int charged = 0;   // hours charged
+  int out_of_credits = 0;
+  int idle = 0;
+  int warned = 0;    // users newly marked low on credit
+  int round_trips = 0;  // SQL statements this pass ran (the benchmark's figure)
+};
+
+class LifecyclePass {
+ public:
+  // `servers` queues the hibernates (AgentOperations in gsp-lifecycle).
+  LifecyclePass(const Config& config, db::Database& db, orchestration::ServerOperations& servers);
+
+  // One pass at `now` (unix seconds; tests set it to simulate hours).
+  PassReport run(int64_t now);
+
+ private:
+  void charge(int64_t now, PassReport* report);
+  void sleepIdle(int64_t now, PassReport* report);
+  void warnLowCredit(PassReport* report);
+
+  const Config& config_;
+  db::Database& db_;
+  orchestration::ServerOperations& servers_;
+};
+
+}  // namespace gsp::lifecycle

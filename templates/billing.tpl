@@ -29,6 +29,18 @@
     {{/DEPOSITS}}
   </section>
 </div>
+<section class="card" aria-labelledby="charges-heading">
+  <h2 id="charges-heading">Running hours this month</h2>
+  {{#NO_CHARGES}}<p class="muted">No server has run this month.</p>{{/NO_CHARGES}}
+  <div class="table-wrap">
+  <table class="table" id="charges">
+    <thead><tr><th scope="col">Day (UTC)</th><th scope="col">Server</th><th scope="col" class="num">Hours</th><th scope="col" class="num">Cost</th></tr></thead>
+    <tbody>
+    {{#CHARGE_DAY}}<tr><td>{{DAY}}</td><td>{{SERVER}}</td><td class="num">{{HOURS}}</td><td class="num">{{CENTS}}</td></tr>{{/CHARGE_DAY}}
+    </tbody>
+  </table>
+  </div>
+</section>
 <section class="card" aria-labelledby="ledger-heading">
   <h2 id="ledger-heading">Transactions</h2>
   {{#NO_ENTRIES}}<p class="muted">No transactions yet.</p>{{/NO_ENTRIES}}

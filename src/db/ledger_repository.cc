@@ -29,6 +29,17 @@ int64_t LedgerRepository::appendInTransaction(int64_t user_id, int64_t cents, En
   return balance;
 }
 
+std::vector<LedgerRepository::DailyCharge> LedgerRepository::chargesByServerAndDay(int64_t user_id, int64_t since_unix) {
+  auto rs = db_.sql("SELECT DATE_FORMAT(t.period_start, '%Y-%m-%d') AS day, s.name, COUNT(*), -SUM(t.amount_cents) "
+                    "FROM transactions t JOIN servers s ON s.id = t.server_id "
+                    "WHERE t.user_id = ? AND t.type = 'HOURLY_CHARGE' AND t.period_start >= FROM_UNIXTIME(?) "
+                    "GROUP BY day, s.id, s.name ORDER BY day DESC, s.name")
+                .arg(user_id).arg(since_unix).rows();
+  std::vector<DailyCharge> out;
+  while (rs->next()) out.push_back({rs->getString(1), rs->getString(2), rs->getInt(3), rs->getInt64(4)});
+  return out;
+}
+
 int64_t LedgerRepository::chargesForServerSince(int64_t server_id, int64_t since_unix) {
   auto rs = db_.sql("SELECT COALESCE(-SUM(amount_cents), 0) FROM transactions "
                     "WHERE server_id = ? AND type = 'HOURLY_CHARGE' AND period_start >= FROM_UNIXTIME(?)")

@@ -52,6 +52,16 @@ class LedgerRepository {
   int64_t count(int64_t user_id);
   int64_t balance(int64_t user_id);
   int64_t sumOfEntries(int64_t user_id);
+  // The user's hourly charges since `since_unix`, one row per server and day
+  // (newest day first, then by server name): hours and what they cost.
+  struct DailyCharge {
+    std::string day;  // "2026-11-30"
+    std::string server_name;
+    int hours = 0;
+    int64_t cents = 0;
+  };
+  std::vector<DailyCharge> chargesByServerAndDay(int64_t user_id, int64_t since_unix);
+
   // What the server's hours cost since `since_unix` (a positive number of cents).
   int64_t chargesForServerSince(int64_t server_id, int64_t since_unix);
 

@@ -120,6 +120,14 @@ std::string Views::billing(const LayoutModel& layout, const BillingPage& page) c
   c->SetIntValue("MAX_DEPOSIT_WHOLE", static_cast<long>(page.max_deposit_cents / 100));
   c->SetValue("IDEMPOTENCY_KEY", page.idempotency_key);
   c->ShowSection(page.deposits_enabled ? "DEPOSITS" : "NO_DEPOSITS");
+  if (page.daily_charges.empty()) c->ShowSection("NO_CHARGES");
+  for (const DailyChargeRow& d : page.daily_charges) {
+    TemplateDictionary* row = c->AddSectionDictionary("CHARGE_DAY");
+    row->SetValue("DAY", d.day);
+    row->SetValue("SERVER", d.server);
+    row->SetIntValue("HOURS", d.hours);
+    row->SetValue("CENTS", money::format(d.cents));
+  }
   c->SetValue("AMOUNT", page.amount);
   if (!page.error.empty()) c->SetValueAndShowSection("ERROR", page.error, "HAS_ERROR");
   if (page.entries.empty()) {

@@ -60,8 +60,16 @@ struct BillingEntry {
   int64_t balance_after_cents = 0;
 };
 
+struct DailyChargeRow {
+  std::string day;
+  std::string server;
+  int hours = 0;
+  int64_t cents = 0;
+};
+
 struct BillingPage {
   int64_t balance_cents = 0;
+  std::vector<DailyChargeRow> daily_charges;  // this month, by server and day
   std::vector<BillingEntry> entries;
   int page = 1;
   int pages = 1;

@@ -103,6 +103,9 @@ class LifecycleTest : public gsp::test::PlatformTest {
     // The hours follow each other, one row each, and the page shows them.
     CPPUNIT_ASSERT_EQUAL(int64_t(3), count("SELECT COUNT(DISTINCT period_start) FROM transactions WHERE server_id = ?", id));
     CPPUNIT_ASSERT(c.get("/servers/" + std::to_string(id)).body.find("Paid until") != std::string::npos);
+    std::string billing = c.get("/billing").body;
+    CPPUNIT_ASSERT(billing.find("Running hours this month") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(billing.substr(0, 4000), billing.find("<td>hours</td>") != std::string::npos);
     ledgerBalances();
     c.post("/servers/" + std::to_string(id) + "/delete", "csrf_token=" + gsp::test::csrfOf(c) + "&confirm_name=hours");
   }

@@ -1,6 +1,8 @@
 // Billing: the balance, the ledger (newest first, paginated) and mock deposits.
 #include <algorithm>
+#include <ctime>
 
+#include "core/clock_text.h"
 #include "core/money.h"
 #include "db/ledger_repository.h"
 #include "web/handlers/handlers.h"
@@ -33,6 +35,8 @@ Response renderBilling(Context& ctx, int status, int page_number, const std::str
   for (const db::LedgerEntry& e : rows.entries) {
     page.entries.push_back({e.created_at, e.type, e.description, e.amount_cents, e.balance_after_cents});
   }
+  for (const auto& d : db::LedgerRepository(ctx.db).chargesByServerAndDay(ctx.user->id, utcMonthStart(time(nullptr))))
+    page.daily_charges.push_back({d.day, d.server_name, d.hours, d.cents});
   // The balance was read with the session, in the same request.
   page.balance_cents = ctx.user->credits_cents;
   page.max_deposit_cents = ctx.config.billing_max_deposit_cents;

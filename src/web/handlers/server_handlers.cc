@@ -86,16 +86,6 @@ std::string sleepLine(const db::ServerRecord& s, int idle_minutes, int64_t now) 
   return "Sleeps in " + minutesText(at - now) + " (at " + utcClock(at) + ") if nobody joins.";
 }
 
-// The first second of this month, UTC.
-int64_t monthStart(int64_t now) {
-  time_t t = static_cast<time_t>(now);
-  struct tm parts;
-  gmtime_r(&t, &parts);
-  parts.tm_mday = 1;
-  parts.tm_hour = parts.tm_min = parts.tm_sec = 0;
-  return static_cast<int64_t>(timegm(&parts));
-}
-
 Response refused(Context& ctx, const std::string& location, const Status& status) {
   return ctx.redirectWithFlash(location, "error", status.message());
 }
@@ -215,7 +205,7 @@ Response showServer(Context& ctx) {
   page.job_line = jobLine(db::JobRepository(ctx.db).latestForServer(s->id), &page.job_failed);
   const int64_t now = time(nullptr);
   if (s->paid_until_unix > now) page.paid_until = utcClock(s->paid_until_unix);
-  page.month_charges_cents = db::LedgerRepository(ctx.db).chargesForServerSince(s->id, monthStart(now));
+  page.month_charges_cents = db::LedgerRepository(ctx.db).chargesForServerSince(s->id, utcMonthStart(now));
   page.sleep_line = sleepLine(*s, game ? game->idle_minutes : 15, now);
   page.can_keep_awake = s->state == ServerState::kRunning;
   for (const db::ServerEvent& e : db::ServerRepository(ctx.db).events(s->id, 50))

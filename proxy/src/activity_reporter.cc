@@ -37,8 +37,8 @@ void ActivityReporter::send(const std::string& reason) {
   const ProxyStats& s = ctx_.stats;
   ActivityReport r;
   r.server_id = ctx_.config.server_id;
-  r.tcp_connections = s.tcp_connections;
-  r.udp_sessions = s.udp_sessions;
+  r.tcp_connections = s.tcpPlayers();
+  r.udp_sessions = s.udp_players;
   r.held_clients = s.held_clients;
   r.bytes_from_clients = s.bytes_from_clients - base_from_;
   r.bytes_to_clients = s.bytes_to_clients - base_to_;

@@ -100,7 +100,7 @@ struct RawOptions {
   std::vector<std::string> ports;
   std::string wake_url, activity_url, secret_file;
   std::string hold_timeout, connect_timeout, probe_interval, udp_idle_timeout, activity_interval,
-      webhook_timeout;
+      webhook_timeout, udp_player_after;
   std::string relay;
   bool minecraft = false;
 };
@@ -140,6 +140,9 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
        "upstream connect timeout")
       ("probe-interval", po::value(&r.probe_interval)->default_value("250ms"),
        "how often a waking upstream is probed")
+      ("udp-player-after", po::value(&r.udp_player_after)->default_value("30s"),
+       "a UDP session counts as a player (reported, keeps the server awake) once it has carried "
+       "traffic both ways this long: a one-off query exchange never does")
       ("udp-idle-timeout", po::value(&r.udp_idle_timeout)->default_value("120s"),
        "a UDP session with no traffic for this long is removed")
       ("activity-interval", po::value(&r.activity_interval)->default_value("60s"),
@@ -291,7 +294,8 @@ bool validate(ProxyConfig& c, const RawOptions& r, const std::map<std::string, s
                      error) ||
       !validDuration("activity-interval", r.activity_interval, 100, 86400000,
                      &c.activity_interval_ms, error) ||
-      !validDuration("webhook-timeout", r.webhook_timeout, 100, 600000, &c.webhook_timeout_ms, error))
+      !validDuration("webhook-timeout", r.webhook_timeout, 100, 600000, &c.webhook_timeout_ms, error) ||
+      !validDuration("udp-player-after", r.udp_player_after, 0, 3600000, &c.udp_player_after_ms, error))
     return false;
   if (!validRange("max-held-clients", c.max_held_clients, 1, 1000000, error) ||
       !validRange<int64_t>("hold-buffer-bytes", c.hold_buffer_bytes, 0, 64 << 20, error) ||

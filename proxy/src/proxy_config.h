@@ -47,6 +47,7 @@ struct ProxyConfig {
   int64_t connect_timeout_ms = 5000;
   int64_t probe_interval_ms = 250;
   int64_t udp_idle_timeout_ms = 120000;
+  int64_t udp_player_after_ms = 30000;  // two-way traffic before a UDP session is a player
   int64_t activity_interval_ms = 60000;
   int64_t webhook_timeout_ms = 5000;
 

@@ -13,6 +13,12 @@ struct ProxyStats {
   // Live now.
   std::atomic<int64_t> tcp_connections{0};  // accepted TCP clients, held or relaying
   std::atomic<int64_t> udp_sessions{0};
+  // Of those, what is not a player (not reported as players, so it keeps no
+  // server awake): Minecraft connections that only ask for the server-list
+  // status, or have not said yet; UDP sessions until they carried traffic both
+  // ways for kUdpPlayerSeconds (a one-off query exchange never does).
+  std::atomic<int64_t> tcp_non_players{0};
+  std::atomic<int64_t> udp_players{0};
   std::atomic<int64_t> held_clients{0};     // TCP clients and UDP sessions waiting for the game
 
   // Totals since start (reports send the difference).
@@ -22,10 +28,11 @@ struct ProxyStats {
   std::atomic<int64_t> refused_clients{0};    // over --max-clients or --max-held-clients
   std::atomic<int64_t> wake_calls{0};
 
-  // Monotonic ms of the last client byte or datagram either way; 0 = never.
+  // Monotonic ms of the last byte or datagram either way of a player; 0 = never.
   std::atomic<int64_t> last_traffic_ms{0};
 
   int64_t liveClients() const { return tcp_connections + udp_sessions; }
+  int64_t tcpPlayers() const { return tcp_connections - tcp_non_players; }
 };
 
 }  // namespace gsp::proxy

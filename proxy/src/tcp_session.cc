@@ -47,9 +47,13 @@ void TcpSession::releaseHold() {
 
 void TcpSession::start() {
   ctx_.loop.add(client_.get(), kEvents, &client_side_);
-  ctx_.noteTraffic();
   SocketAddress up;
-  if (ctx_.view.up(&up)) return connectUpstream(up);  // fast path: the game runs
+  if (ctx_.view.up(&up)) {  // fast path: the game runs
+    if (ctx_.config.minecraft) return startSniffing(up);
+    noteTraffic();
+    return connectUpstream(up);
+  }
+  noteTraffic();
   if (!ctx_.waker) return handOff();                  // waiting is the control loop's job
   if (ctx_.config.minecraft) return startGreeting();
   hold();
@@ -73,8 +77,49 @@ void TcpSession::startAdopted(std::string held, bool client_eof, int connect_att
   hold();
 }
 
+void TcpSession::setNonPlayer(bool non_player) {
+  if (non_player == non_player_) return;
+  non_player_ = non_player;
+  if (non_player) ctx_.stats.tcp_non_players++;
+  else ctx_.stats.tcp_non_players--;
+}
+
+void TcpSession::startSniffing(const SocketAddress& upstream) {
+  state_ = State::kSniffing;
+  sniff_upstream_ = upstream;
+  setNonPlayer(true);
+  timer_.start(kGreetingTimeoutMs, [this] { finish("no minecraft handshake in time"); });
+}
+
+void TcpSession::sniff() {
+  if (held_.empty()) {
+    if (client_eof_) finish("client left before its handshake");
+    return;
+  }
+  bool login = false;
+  if (static_cast<unsigned char>(held_[0]) != 0xFE) {  // 0xFE: a legacy server-list ping
+    minecraft::Frame frame;
+    minecraft::Parse p = minecraft::readFrame(held_, minecraft::kMaxGreetingFrame, &frame);
+    if (p == minecraft::Parse::kNeedMore && !client_eof_ &&
+        static_cast<int64_t>(held_.size()) < ctx_.config.hold_buffer_bytes)
+      return;  // the rest of the handshake is on its way
+    minecraft::Handshake h;
+    login = p == minecraft::Parse::kOk && frame.id == 0 &&
+            minecraft::parseHandshake(frame.body, &h) == minecraft::Parse::kOk &&
+            (h.next_state == 2 || h.next_state == 3);
+  }
+  timer_.cancel();
+  if (login) {
+    setNonPlayer(false);
+    noteTraffic();
+  }
+  // Either way the game answers it, the handshake replayed first.
+  connectUpstream(sniff_upstream_);
+}
+
 void TcpSession::startGreeting() {
   state_ = State::kGreeting;
+  setNonPlayer(true);  // a status ping, until it turns out to be a login
   greeter_ = std::make_unique<MinecraftGreeter>(ctx_.view.waking() ? ctx_.config.minecraft_starting_motd
                                                                     : ctx_.config.minecraft_sleeping_motd);
   timer_.start(kGreetingTimeoutMs, [this] { finish("no minecraft handshake in time"); });
@@ -102,6 +147,10 @@ void TcpSession::onClientIo(uint32_t events) {
     case State::kGreeting:
       if (!readIntoHold(events)) return;
       greet();
+      return;
+    case State::kSniffing:
+      if (!readIntoHold(events)) return;
+      sniff();
       return;
     case State::kConnecting:
     case State::kHeld:
@@ -177,7 +226,7 @@ bool TcpSession::readIntoHold(uint32_t events) {
     if (n > 0) {
       held_.append(ctx_.scratch.data(), static_cast<size_t>(n));
       ctx_.stats.bytes_from_clients += n;
-      ctx_.noteTraffic();
+      noteTraffic();
       // Drained (more data raises a new edge) unless a FIN came too: read it now.
       if (static_cast<size_t>(n) < want && !(events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) break;
       continue;
@@ -213,6 +262,7 @@ void TcpSession::greet() {
       case MinecraftGreeter::Action::kLogin:
         timer_.cancel();
         minecraft_login_ = true;
+        setNonPlayer(false);
         log::info() << "minecraft login from " << peer_.toString() << " (protocol "
                     << greeter_->handshake().protocol_version << ")";
         greeter_.reset();
@@ -360,7 +410,7 @@ TcpSession::Pump TcpSession::pumpCopy(Direction& d) {
     ssize_t n = recv(d.from, buf, size, 0);
     if (n > 0) {
       *d.counter += n;
-      ctx_.noteTraffic();
+      noteTraffic();
       // A short read drained the socket; new data raises a new edge (but when
       // the peer's FIN came with the data, the EOF must still be read). A full
       // one means bulk traffic.
@@ -436,7 +486,7 @@ TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
     if (n > 0) {
       d.in_pipe += static_cast<size_t>(n);
       *d.counter += n;
-      ctx_.noteTraffic();
+      noteTraffic();
       continue;
     }
     Pump result;
@@ -479,6 +529,7 @@ void TcpSession::finish(const char* why) {
   state_ = State::kClosed;
   if (ctx_.waker) ctx_.waker->release(this);
   releaseHold();
+  setNonPlayer(false);
   timer_.cancel();
   // close() also drops an fd from epoll (none is dup'ed), so no EPOLL_CTL_DEL.
   upstream_.reset();

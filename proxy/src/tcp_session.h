@@ -38,7 +38,7 @@ class TcpSession : public WakeWaiter {
   void onWakeFailed(WakeFailure why) override;
 
  private:
-  enum class State { kGreeting, kConnecting, kHeld, kRelaying, kDraining, kClosed };
+  enum class State { kGreeting, kSniffing, kConnecting, kHeld, kRelaying, kDraining, kClosed };
 
   // One direction of the relay.
   struct Direction {
@@ -71,6 +71,14 @@ class TcpSession : public WakeWaiter {
   bool readIntoHold(uint32_t events);
   void startGreeting();
   void greet();
+  // A Minecraft connection while the game runs: read its handshake (a status
+  // ping is not a player), then relay it, handshake first.
+  void startSniffing(const SocketAddress& upstream);
+  void sniff();
+  void setNonPlayer(bool non_player);
+  void noteTraffic() {
+    if (!non_player_) ctx_.noteTraffic();
+  }
   // Worker loops: give the client to the control loop (which holds it) and go away.
   void handOff();
   void holdOrConnect();
@@ -106,6 +114,9 @@ class TcpSession : public WakeWaiter {
   bool client_eof_ = false;
   bool hold_full_ = false;  // stopped reading the client at --hold-buffer-bytes
   std::unique_ptr<MinecraftGreeter> greeter_;
+  // Not a player (yet): in stats.tcp_non_players, and its traffic keeps no server awake.
+  bool non_player_ = false;
+  SocketAddress sniff_upstream_;  // kSniffing: where the game runs
   bool minecraft_login_ = false;
   std::string final_;       // reply written before closing (kDraining)
   size_t final_off_ = 0;

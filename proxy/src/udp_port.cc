@@ -90,8 +90,7 @@ void UdpPort::onIo(uint32_t) {
       out[out_n].msg_hdr.msg_iovlen = 1;
       ++out_n;
     }
-    flush();
-    ctx_.noteTraffic();
+    flush();  // each session notes its own traffic (only a player's keeps the server awake)
     if (n < DatagramBatch::kCapacity) return;
   }
 }

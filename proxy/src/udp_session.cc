@@ -1,5 +1,7 @@
 #include "udp_session.h"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstring>
 
@@ -15,7 +17,18 @@ UdpSession::UdpSession(ProxyContext& ctx, UdpPort& port, const SocketAddress& cl
 
 UdpSession::~UdpSession() {
   ctx_.waker->release(this);
+  if (player_) ctx_.stats.udp_players--;
   if (ctx_.hold_budget) ctx_.hold_budget->give(queued_bytes_);
+}
+
+void UdpSession::notePlayerTraffic() {
+  const int64_t now = last_activity_ms_;
+  if (!player_ && from_client_first_ms_ && to_client_first_ms_ &&
+      now - std::max(from_client_first_ms_, to_client_first_ms_) >= ctx_.config.udp_player_after_ms) {
+    player_ = true;
+    ctx_.stats.udp_players++;
+  }
+  if (player_) ctx_.noteTraffic();
 }
 
 void UdpSession::dropQueue() {
@@ -114,7 +127,8 @@ void UdpSession::onIo(uint32_t) {
     });
     if (kept) port_.sendToClient(client_, batch, kept);
     last_activity_ms_ = ctx_.loop.nowMs();
-    ctx_.noteTraffic();
+    if (!to_client_first_ms_) to_client_first_ms_ = last_activity_ms_;
+    notePlayerTraffic();
     if (n < DatagramBatch::kCapacity) return;
   }
 }
@@ -138,6 +152,8 @@ void UdpSession::finish(const char* why) {
   ctx_.waker->release(this);
   upstream_.reset();  // closing also drops it from epoll
   ctx_.stats.udp_sessions--;
+  if (player_) ctx_.stats.udp_players--;
+  player_ = false;
   port_.sessionClosed(this);
   if (ctx_.on_client_gone) ctx_.on_client_gone();
 }

@@ -32,7 +32,11 @@ class UdpSession : public WakeWaiter, public IoHandler {
   // A datagram from the client while not relaying (held or first one).
   void fromClientHeld(const char* data, size_t len);
   // Client datagrams already sent upstream by the port (batched): bookkeeping only.
-  void noteSent() { last_activity_ms_ = ctx_.loop.nowMs(); }
+  void noteSent() {
+    last_activity_ms_ = ctx_.loop.nowMs();
+    if (!from_client_first_ms_) from_client_first_ms_ = last_activity_ms_;
+    notePlayerTraffic();
+  }
   // The upstream socket refused a send: the game went away.
   void upstreamFailed();
 
@@ -46,6 +50,8 @@ class UdpSession : public WakeWaiter, public IoHandler {
   enum class State { kNew, kHeld, kRelaying, kClosed };
   bool connect(const SocketAddress& upstream);
   void hold();
+  // Becomes a player when it qualifies; notes the traffic of a player.
+  void notePlayerTraffic();
   // Drops (and counts) every queued datagram, giving their bytes back to the hold budget.
   void dropQueue();
 
@@ -58,6 +64,11 @@ class UdpSession : public WakeWaiter, public IoHandler {
   std::deque<std::string> queue_;  // held datagrams, oldest first
   int64_t queued_bytes_ = 0;  // also taken from ctx_.hold_budget
   int64_t last_activity_ms_ = 0;
+  // When traffic first went each way while relaying; a player once both are
+  // older than --udp-player-after (counted in stats.udp_players).
+  int64_t from_client_first_ms_ = 0;
+  int64_t to_client_first_ms_ = 0;
+  bool player_ = false;
 };
 
 }  // namespace gsp::proxy

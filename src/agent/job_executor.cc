@@ -19,12 +19,17 @@ JobExecutor::JobExecutor(db::Database& db, orchestration::DockerOrchestrator& or
     : db_(db), orchestrator_(orchestrator) {}
 
 void JobExecutor::run(int64_t job_id) {
-  try {
-    runOnce(job_id);
-  } catch (const sql::SQLException&) {
-    // A connection that failed (MariaDB restarted) is not reused: the next job connects anew.
-    db_.disconnect();
-    throw;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return runOnce(job_id);
+    } catch (const sql::SQLException& e) {
+      // A failed connection is never reused. One that MariaDB dropped (a
+      // restart) is no fault of the job: once more on a new connection; the
+      // job resumes from the server's state like after any interruption.
+      db_.disconnect();
+      if (db::isConnectionLost(e) && attempt == 1) continue;
+      throw;
+    }
   }
 }
 

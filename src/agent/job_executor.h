@@ -22,8 +22,8 @@ class JobExecutor {
 
   JobExecutor(db::Database& db, orchestration::DockerOrchestrator& orchestrator);
 
-  // `job_id` must be RUNNING (claimed by this agent). Database errors escape
-  // (after dropping the connection, so the next job reconnects).
+  // `job_id` must be RUNNING (claimed by this agent). A lost database
+  // connection is retried once on a new one; other database errors escape.
   void run(int64_t job_id);
 
  private:

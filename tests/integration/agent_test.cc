@@ -96,6 +96,7 @@ class AgentTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(refusesAUserItDoesNotAnswer);
   CPPUNIT_TEST(malformedRequestsGetAnErrorAndTheAgentGoesOn);
   CPPUNIT_TEST(aJobForAServerInTheWrongStateFails);
+  CPPUNIT_TEST(jobsGoOnAfterTheDatabaseRestarts);
   CPPUNIT_TEST(aJobSurvivesTheAgentsSigkill);
   CPPUNIT_TEST(eightHibernatesStallNeitherTheSiteNorAWake);
   CPPUNIT_TEST_SUITE_END();
@@ -203,6 +204,30 @@ class AgentTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT_MESSAGE(ended.message, ended.state == JobState::kFailed);
     CPPUNIT_ASSERT_MESSAGE(ended.message, ended.message.find("being deleted") != std::string::npos);
     CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(creating)->state == ServerState::kDeleting);
+  }
+
+  // MariaDB restarts under the agent: every worker's connection is dead. The
+  // next jobs still run, each once, on new connections.
+  void jobsGoOnAfterTheDatabaseRestarts() {
+    std::vector<int64_t> servers;
+    for (int i = 0; i < 10; ++i) servers.push_back(serverIn(ServerState::kSleeping));
+    int status = 0;
+    std::string out = gsp::test::runCommand(gsp::test::env("GSP_TEST_RESTART_DB"), &status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+    db_->disconnect();
+    gsp::agentapi::AgentClient agent(socket_, 10s);
+    std::vector<int64_t> jobs;
+    for (int64_t id : servers) {
+      auto job = gsp::db::JobRepository(*db_).enqueue(id, JobKind::kHibernate, "after the restart");
+      CPPUNIT_ASSERT(job.isOk());
+      jobs.push_back(job.value());
+      agent.poke(job.value());
+    }
+    for (int64_t job : jobs) {
+      gsp::db::Job ended = waitForJobEnd(job, 60s);
+      CPPUNIT_ASSERT_MESSAGE(ended.message, ended.state == JobState::kDone);
+      CPPUNIT_ASSERT_EQUAL(1, ended.attempts);
+    }
   }
 
   int agentPid() {

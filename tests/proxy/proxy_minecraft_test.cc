@@ -40,8 +40,36 @@ std::string readFrame(int fd) {
 }  // namespace
 
 class ProxyMinecraftTest : public CppUnit::TestFixture {
+ public:
+  // While the game runs, a connection that only asks for the server-list
+  // status reaches the game (handshake first) but is reported as no player and
+  // its traffic keeps the server no more awake; a login is a player.
+  void statusPingsToARunningGameAreNoPlayers() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());  // the demo game echoes what reaches it
+    CPPUNIT_ASSERT(h.startProxy({"--minecraft", "--activity-interval=200ms"}, "tcp:{pub}={game}"));
+    UniqueFd ping = connectTcp(h.publicPort());
+    std::string request = handshake(1) + mc::encodeFrame(0x00, "");
+    std::string echoed;
+    CPPUNIT_ASSERT(sendAll(ping.get(), request) && recvExact(ping.get(), request.size(), &echoed, 3000));
+    CPPUNIT_ASSERT(echoed == request);
+    sleepMs(600);
+    WebhookCall pinged = h.hooks().calls("/activity").back();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(pinged.body, int64_t(0), pinged.number("tcp_connections"));
+    CPPUNIT_ASSERT_MESSAGE(pinged.body, pinged.number("last_traffic_at") <= 0);
+    UniqueFd player = connectTcp(h.publicPort());
+    std::string login = handshake(2) + mc::encodeFrame(0x00, std::string("\x05Steve", 6));
+    CPPUNIT_ASSERT(sendAll(player.get(), login) && recvExact(player.get(), login.size(), &echoed, 3000));
+    sleepMs(600);
+    WebhookCall playing = h.hooks().calls("/activity").back();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(playing.body, int64_t(1), playing.number("tcp_connections"));
+    CPPUNIT_ASSERT(playing.number("last_traffic_at") > 1700000000);
+  }
+
+ private:
   CPPUNIT_TEST_SUITE(ProxyMinecraftTest);
   CPPUNIT_TEST(halfClosedStatusPingIsStillAnswered);
+  CPPUNIT_TEST(statusPingsToARunningGameAreNoPlayers);
   CPPUNIT_TEST(legacyAndMalformedGreetingsAreClosedWithoutWaking);
   CPPUNIT_TEST(heldLoginGetsADisconnectFrameOnTimeout);
   CPPUNIT_TEST_SUITE_END();

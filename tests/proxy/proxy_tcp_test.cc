@@ -20,7 +20,6 @@ using namespace gsp::test;
 
 namespace {
 
-void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 // Sends `msg` and expects the same bytes back.
 bool echoes(int fd, const std::string& msg, int timeout_ms = 5000) {

@@ -13,13 +13,13 @@
 using namespace gsp::test;
 
 namespace {
-void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 }  // namespace
 
 class ProxyUdpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ProxyUdpTest);
   CPPUNIT_TEST(datagramsSentDuringWakeArriveInOrder);
   CPPUNIT_TEST(eachClientGetsItsOwnReplies);
+  CPPUNIT_TEST(aQueryIsNoPlayerTwoWayTrafficLongEnoughIs);
   CPPUNIT_TEST(samePortRelaysTcpAndUdp);
   CPPUNIT_TEST(udpOnlyGameIsProbedAndWoken);
   CPPUNIT_TEST(idleSessionsExpireAndDropsAreCounted);
@@ -61,6 +61,31 @@ class ProxyUdpTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL("c" + std::to_string(i) + "r" + std::to_string(round), got);
       }
     }
+  }
+
+  // A one-off exchange (a server-browser query) is relayed but is no player:
+  // reports say no UDP players and no player traffic. A session that keeps
+  // trading datagrams past --udp-player-after is one.
+  void aQueryIsNoPlayerTwoWayTrafficLongEnoughIs() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy({"--udp-player-after=1s", "--activity-interval=200ms"}, "udp:{pub}={game}"));
+    UniqueFd query = udpSocket();
+    std::string got;
+    CPPUNIT_ASSERT(udpSend(query.get(), h.publicPort(), "A2S_INFO?") && udpRecv(query.get(), &got, 3000));
+    sleepMs(1500);
+    WebhookCall quiet = h.hooks().calls("/activity").back();
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), quiet.number("udp_sessions"));
+    CPPUNIT_ASSERT_MESSAGE(quiet.body, quiet.number("last_traffic_at") <= 0);
+    UniqueFd player = udpSocket();
+    for (int i = 0; i < 10; ++i) {
+      CPPUNIT_ASSERT(udpSend(player.get(), h.publicPort(), "move " + std::to_string(i)) && udpRecv(player.get(), &got, 3000));
+      sleepMs(200);
+    }
+    sleepMs(500);
+    WebhookCall playing = h.hooks().calls("/activity").back();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(playing.body, int64_t(1), playing.number("udp_sessions"));
+    CPPUNIT_ASSERT(playing.number("last_traffic_at") > 1700000000);
   }
 
   void samePortRelaysTcpAndUdp() {

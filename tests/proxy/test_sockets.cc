@@ -146,4 +146,6 @@ bool udpRecv(int fd, std::string* out, int timeout_ms) {
   return true;
 }
 
+void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
 }  // namespace gsp::test

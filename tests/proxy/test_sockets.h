@@ -25,6 +25,8 @@ bool recvExact(int fd, size_t n, std::string* out, int timeout_ms);
 std::string waitForClose(int fd, int timeout_ms);
 
 UniqueFd udpSocket();
+
+void sleepMs(int ms);
 bool udpSend(int fd, uint16_t port, const std::string& data);
 // One datagram, or false after the timeout.
 bool udpRecv(int fd, std::string* out, int timeout_ms);

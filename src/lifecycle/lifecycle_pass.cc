@@ -46,7 +46,8 @@ void LifecyclePass::charge(int64_t now, PassReport* report) {
       db::ChargeResult result = billing.chargeDueHour(due.server_id, now, &start);
       if (result == db::ChargeResult::kCharged) {
         ++report->charged;
-        continue;  // more hours may be due after an outage
+        if (start + domain::kBilledPeriodSeconds > now) break;  // paid ahead again
+        continue;  // more hours are due (the timer was down for a while)
       }
       if (result == db::ChargeResult::kCannotPay) {
         ++report->out_of_credits;

@@ -96,6 +96,9 @@ SQL
 add_demo_variant demo-game-slow-save "Demo Game (slow save)" '{"GSP_DEMO_SAVE_MS":"4000"}'
 add_demo_variant demo-game-never-ready "Demo Game (never ready)" '{"GSP_DEMO_TCP_PORT":"7001","GSP_DEMO_UDP_PORT":"7001"}'
 add_demo_variant demo-game-priced "Demo Game (a dollar an hour)" '{}' "" 100
+add_demo_variant demo-game-cpu-guard "Demo Game (stays up while busy)" '{}'
+mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp \
+  -e "UPDATE game_images SET cpu_awake_percent = 5 WHERE slug = 'demo-game-cpu-guard'"
 # Images the engine does not have, in a real registry (tests/registry/registry.sh):
 # one to pull, one the registry does not know, one behind a closed port, and a
 # big one the browser test pulls through a slow relay of its own on RELAY_PORT.

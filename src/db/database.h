@@ -30,6 +30,7 @@ class Query {
   Query& arg(int64_t v) { st_->setInt64(next_++, v); return *this; }
   Query& arg(int v) { st_->setInt(next_++, v); return *this; }
   Query& arg(bool v) { st_->setBoolean(next_++, v); return *this; }
+  Query& arg(double v) { st_->setDouble(next_++, v); return *this; }
   Query& arg(const std::string& v) { st_->setString(next_++, v); return *this; }
   Query& arg(const char* v) { st_->setString(next_++, v); return *this; }
   Query& argNull() { st_->setNull(next_++, 0); return *this; }

@@ -1,5 +1,7 @@
 #include "lifecycle/lifecycle_pass.h"
 
+#include <vector>
+
 #include "core/log.h"
 #include "core/money.h"
 #include "db/billing_repository.h"
@@ -33,6 +35,8 @@ PassReport LifecyclePass::run(int64_t now) {
   charge(now, &report);
   sleepIdle(now, &report);
   warnLowCredit(&report);
+  // Samples are for the last minutes; a day's worth is more than enough.
+  db_.sql("DELETE FROM stats_samples WHERE sampled_at < FROM_UNIXTIME(?)").arg(now - 86400).update();
   db_.sql("SELECT RELEASE_LOCK(?)").arg(kLockName).rows();
   report.round_trips = static_cast<int>(db_.statementsRun() - statements_before);
   return report;
@@ -64,11 +68,17 @@ void LifecyclePass::sleepIdle(int64_t now, PassReport* report) {
   auto rs = db_.sql("SELECT s.id, s.live_tcp_connections + s.live_udp_sessions, "
                     "COALESCE(FLOOR(UNIX_TIMESTAMP(s.last_activity_at)), 0), "
                     "COALESCE(FLOOR(UNIX_TIMESTAMP(s.running_since)), 0), "
-                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.keep_awake_until)), 0), g.idle_minutes "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.keep_awake_until)), 0), g.idle_minutes, g.cpu_awake_percent "
                     "FROM servers s JOIN game_images g ON g.id = s.game_image_id "
                     "WHERE s.state = 'RUNNING' AND s.deleted_at IS NULL "
                     "AND s.live_tcp_connections + s.live_udp_sessions = 0")
                 .rows();
+  struct Candidate {
+    int64_t id;
+    domain::IdleFacts facts;
+    int cpu_awake_percent;
+  };
+  std::vector<Candidate> candidates;
   while (rs->next()) {
     domain::IdleFacts facts;
     facts.players = rs->getInt(2);
@@ -76,14 +86,39 @@ void LifecyclePass::sleepIdle(int64_t now, PassReport* report) {
     facts.running_since = rs->getInt64(4);
     facts.keep_awake_until = rs->getInt64(5);
     facts.idle_minutes = rs->getInt(6);
-    int64_t at = domain::idleSleepAt(facts);
+    candidates.push_back({rs->getInt64(1), facts, rs->getInt(7)});
+  }
+  rs.reset();
+  for (const Candidate& c : candidates) {
+    // A game with a CPU guard is sampled each pass while nobody plays, so five
+    // minutes of samples are there when its idle time is up.
+    if (c.cpu_awake_percent > 0 && busyCpu(c.id, c.cpu_awake_percent, now)) continue;
+    int64_t at = domain::idleSleepAt(c.facts);
     if (at < 0 || at > now) continue;
-    const int64_t id = rs->getInt64(1);
+    const int64_t id = c.id;
+    const domain::IdleFacts& facts = c.facts;
     std::string cause = "slept: nobody played for " + std::to_string(facts.idle_minutes) + " min";
     Status queued = servers_.hibernate(id, {0, cause});
     if (queued.isOk()) ++report->idle;
     log::info() << "server " << id << ": " << (queued.isOk() ? cause : "could not queue its sleep: " + queued.message());
   }
+}
+
+bool LifecyclePass::busyCpu(int64_t server_id, int threshold_percent, int64_t now) {
+  Result<orchestration::ServerStats> stats = servers_.stats(server_id);
+  if (stats.isOk() && stats->running) {
+    db_.sql("INSERT INTO stats_samples (server_id, sampled_at, cpu_percent, memory_bytes) VALUES (?, FROM_UNIXTIME(?), ?, ?)")
+        .arg(server_id).arg(now).arg(stats->cpu_percent).arg(stats->memory_bytes).update();
+  } else {
+    log::warn() << "server " << server_id << ": no CPU figure (" << stats.status().message() << ")";
+  }
+  auto avg = db_.sql("SELECT AVG(cpu_percent) FROM stats_samples WHERE server_id = ? AND sampled_at > FROM_UNIXTIME(?) "
+                     "AND sampled_at <= FROM_UNIXTIME(?)")
+                 .arg(server_id).arg(now - 300).arg(now).rows();
+  double cpu = avg->next() && !avg->isNull(1) ? avg->getDouble(1) : 0;
+  if (cpu > threshold_percent)
+    log::info() << "server " << server_id << ": nobody plays, but its CPU averages " << cpu << " % over 5 min: it stays up";
+  return cpu > threshold_percent;
 }
 
 void LifecyclePass::warnLowCredit(PassReport* report) {

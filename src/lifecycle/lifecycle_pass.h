@@ -39,6 +39,9 @@ class LifecyclePass {
   void charge(int64_t now, PassReport* report);
   void sleepIdle(int64_t now, PassReport* report);
   void warnLowCredit(PassReport* report);
+  // Samples the game's CPU now (through the agent) and says whether its average
+  // over the last 5 minutes is above `threshold_percent`.
+  bool busyCpu(int64_t server_id, int threshold_percent, int64_t now);
 
   const Config& config_;
   db::Database& db_;

@@ -30,6 +30,7 @@ class LifecycleTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(threeHoursGiveThreeChargesAndRerunsAddNothing);
   CPPUNIT_TEST(runningOutOfCreditSleepsTheServerAndRefusesItsWake);
   CPPUNIT_TEST(idleServersSleepButNotWithAPlayerOrKeptAwake);
+  CPPUNIT_TEST(aBusyGameStaysUpWithNobodyOnIt);
   CPPUNIT_TEST(aPassKilledHalfWayChargesNothingTwice);
   CPPUNIT_TEST_SUITE_END();
 
@@ -182,6 +183,32 @@ class LifecycleTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT(c.get("/servers/" + std::to_string(id)).body.find("slept: nobody played for 15 min") !=
                    std::string::npos);
     c.post("/servers/" + std::to_string(id) + "/delete", "csrf_token=" + gsp::test::csrfOf(c) + "&confirm_name=idle");
+  }
+
+  // A game whose catalog entry sets a CPU threshold (5 %) stays up while its
+  // CPU averaged over 5 minutes is above it, players or not (the demo game
+  // burns a quarter of a CPU after SIGUSR1, until the next SIGUSR1).
+  void aBusyGameStaysUpWithNobodyOnIt() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("busy"));
+    int64_t id = runningServer(c, "busy", "demo-game-cpu-guard");
+    for (int i = 0; i < 100 && gsp::db::ServerRepository(*db_).find(id)->live_tcp_connections != 0; ++i)
+      std::this_thread::sleep_for(100ms);
+    const std::string game = gsp::db::ServerRepository(*db_).find(id)->game_container_id;
+    CPPUNIT_ASSERT(docker_->killContainer(game, "SIGUSR1").isOk());  // busy now
+    std::this_thread::sleep_for(2s);
+    const int64_t now = time(nullptr);
+    tick(now + 16 * 60);  // nobody for 16 min, but busy: it stays
+    std::this_thread::sleep_for(1s);
+    CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(id)->state == ServerState::kRunning);
+    CPPUNIT_ASSERT(count("SELECT COUNT(*) FROM stats_samples WHERE server_id = ? AND cpu_percent > 5", id) >= 1);
+    CPPUNIT_ASSERT(docker_->killContainer(game, "SIGUSR1").isOk());  // quiet again
+    std::this_thread::sleep_for(3s);
+    tick(now + 18 * 60);  // the busy sample is still within 5 minutes
+    std::this_thread::sleep_for(1s);
+    CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(id)->state == ServerState::kRunning);
+    tick(now + 24 * 60);  // only quiet samples in the last 5 minutes
+    gsp::test::waitForState(*db_, id, ServerState::kSleeping, 60s);
+    c.post("/servers/" + std::to_string(id) + "/delete", "csrf_token=" + gsp::test::csrfOf(c) + "&confirm_name=busy");
   }
 
   // Fifty RUNNING rows (no containers needed) due for their next hour; a pass

@@ -2,7 +2,8 @@
 // (npm's minecraft-protocol) rather than our own codec: a server-list ping of
 // a sleeping server gets the proxy's status and wakes nothing; a login wakes
 // the game, is held and then relayed to a real minecraft-protocol server; a
-// login whose hold times out gets a proper disconnect message.
+// login whose hold times out gets a proper disconnect message; pings to a
+// running game are relayed to it but reported as no players.
 // Needs GSP_PROXY_BIN (the gsp-proxy binary). Binds 127.0.0.1 only.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,5 +115,39 @@ test('a login whose hold times out gets a disconnect message, not a dropped conn
   ]);
   assert.equal(reason, 'Server is starting, try again in a moment', proxy.log());
   assert.equal(hooks.wakes().length, 1);
+  proxy.child.kill('SIGTERM');
+});
+
+test('server-list pings to a running game reach it but are no players: they keep nothing awake', async () => {
+  const [pub, game] = [await freePort(), await freePort()];
+  const server = mc.createServer({ host: '127.0.0.1', port: game, 'online-mode': false, version: VERSION, motd: 'busy world' });
+  await sleep(300);
+  const hooks = await startReceiver(() => {});
+  const proxy = await startProxy(pub, game, hooks.url, ['--activity-interval=200ms']);
+  const reports = () => hooks.calls.filter((c) => c.path.endsWith('/activity') && c.body.reason === 'interval');
+  // A server list refreshing every 500 ms (a browser with the server favourited does it every 10 s).
+  for (let i = 0; i < 5; i++) {
+    const status = await mc.ping({ host: '127.0.0.1', port: pub, version: VERSION });
+    assert.equal(status.description.text ?? status.description, 'busy world');  // the real game answered
+    await sleep(500);
+  }
+  const seen = reports();
+  assert.ok(seen.length >= 5, proxy.log());
+  for (const r of seen) {
+    assert.ok(r.ok);
+    assert.equal(r.body.tcp_connections, 0, JSON.stringify(r.body));
+    assert.equal(r.body.last_traffic_at, 0, JSON.stringify(r.body));  // no player traffic: the idle clock runs on
+  }
+  // A login is a player.
+  const loggedIn = new Promise((resolve) => server.on('login', (c) => resolve(c.username)));
+  const client = mc.createClient({ host: '127.0.0.1', port: pub, username: 'Steve', auth: 'offline', version: VERSION });
+  client.on('error', () => {});
+  assert.equal(await Promise.race([loggedIn, sleep(10000).then(() => 'timeout')]), 'Steve', proxy.log());
+  await sleep(500);
+  const last = reports().at(-1);
+  assert.equal(last.body.tcp_connections, 1, JSON.stringify(last.body));
+  assert.ok(last.body.last_traffic_at > 1700000000);
+  client.end();
+  server.close();
   proxy.child.kill('SIGTERM');
 });

@@ -159,7 +159,7 @@ void UpstreamWaker::onWakeAnswer(int status, const std::string& error) {
     log::warn() << "wake refused by the backend (HTTP " << status << "); closing "
                 << waiters_.size() << " held client(s)";
     wake_accepted_at_ms_ = -1;
-    failAll(WakeFailure::kRefused);
+    failAll(status == 402 ? WakeFailure::kUnpaid : WakeFailure::kRefused);
     return;
   }
   wake_backoff_ms_ = wake_backoff_ms_ == 0 ? kFirstBackoffMs : std::min(wake_backoff_ms_ * 2, kMaxBackoffMs);

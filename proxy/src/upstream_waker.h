@@ -22,7 +22,11 @@
 
 namespace gsp::proxy {
 
-enum class WakeFailure { kRefused, kHoldTimeout };
+enum class WakeFailure {
+  kRefused,      // the backend said no (4xx)
+  kUnpaid,       // the backend said no because the owner cannot pay (402)
+  kHoldTimeout,  // the game did not come up in time
+};
 
 // A client waiting for the game (a held TCP connection or a UDP session).
 class WakeWaiter {

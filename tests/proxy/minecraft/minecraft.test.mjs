@@ -28,7 +28,8 @@ async function freePort() {
 }
 
 // The backend's webhook routes: checks each signature like the backend must.
-async function startReceiver(onWake) {
+// `wakeStatus`: what a good wake call is answered (402: the owner cannot pay).
+async function startReceiver(onWake, wakeStatus = 200) {
   const calls = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -41,7 +42,8 @@ async function startReceiver(onWake) {
         Math.abs(Date.now() / 1000 - Number(ts)) < 300;
       calls.push({ path: req.url, ok, body: JSON.parse(body) });
       if (ok && req.url.endsWith('/wake')) onWake();
-      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end('{}');
+      const status = !ok ? 401 : req.url.endsWith('/wake') ? wakeStatus : 200;
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -149,5 +151,19 @@ test('server-list pings to a running game reach it but are no players: they keep
   assert.ok(last.body.last_traffic_at > 1700000000);
   client.end();
   server.close();
+  proxy.child.kill('SIGTERM');
+});
+
+test('a login to a server whose owner is out of credits is told so', async () => {
+  const [pub, game] = [await freePort(), await freePort()];
+  const hooks = await startReceiver(() => {}, 402);
+  const proxy = await startProxy(pub, game, hooks.url);
+  const client = mc.createClient({ host: '127.0.0.1', port: pub, username: 'Alex', auth: 'offline', version: VERSION });
+  client.on('error', () => {});
+  const reason = await Promise.race([
+    new Promise((resolve) => client.on('disconnect', (p) => resolve(JSON.parse(p.reason).text))),
+    sleep(8000).then(() => 'no disconnect packet'),
+  ]);
+  assert.match(reason, /credit has run out/, proxy.log());
   proxy.child.kill('SIGTERM');
 });

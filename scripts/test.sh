@@ -16,6 +16,12 @@ ensure_service_users
 set +e
 
 STATE=$GSP_VAR/test-$$
+# A run that was killed leaves its services behind: stop them before their state goes.
+for old in "$GSP_VAR"/test-*/; do
+  [ -d "$old" ] || continue
+  stop_all "${old%/}/private-run/local" 2>/dev/null
+  stop_all "${old%/}" 2>/dev/null
+done
 rm -rf "$GSP_VAR"/test-*
 prepare_state "$STATE"
 PASSED=0
@@ -57,6 +63,9 @@ cleanup() {
   return 0
 }
 trap cleanup EXIT
+# Ctrl-C or a kill ends the run through the EXIT trap too, so nothing is left running.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 say "unit tests"
 "$GSP_BUILD/tests/unit_tests" >"$STATE/unit.out" 2>&1

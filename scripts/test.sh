@@ -54,6 +54,7 @@ check() {
 }
 
 cleanup() {
+  stop_all "$STATE/private-run/local" 2>/dev/null  # when the run ends during that check
   stop_all "$STATE"
   stop_test_registry "$STATE" 2>/dev/null
   # The images this run pulled from its registry.

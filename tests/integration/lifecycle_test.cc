@@ -206,6 +206,8 @@ class LifecycleTest : public gsp::test::PlatformTest {
     tick(now + 18 * 60);  // the busy sample is still within 5 minutes
     std::this_thread::sleep_for(1s);
     CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(id)->state == ServerState::kRunning);
+    // The agent reuses a server's figure for 1.5 s (every open page polls it): a fresh one next.
+    std::this_thread::sleep_for(3s);
     tick(now + 24 * 60);  // only quiet samples in the last 5 minutes
     gsp::test::waitForState(*db_, id, ServerState::kSleeping, 60s);
     c.post("/servers/" + std::to_string(id) + "/delete", "csrf_token=" + gsp::test::csrfOf(c) + "&confirm_name=busy");

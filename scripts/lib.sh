@@ -227,6 +227,7 @@ webhook-socket = $state/webhook/webhook.sock
 object-prefix = ${GSP_OBJECT_PREFIX:-gsplocal}
 port-min = ${GSP_PORT_MIN:-30000}
 port-max = ${GSP_PORT_MAX:-30999}
+orphan-grace-seconds = ${GSP_ORPHAN_GRACE_SECONDS:-600}
 [agent]
 socket = $state/agent/agent.sock
 socket-group = $GSP_WEB_USER
@@ -349,6 +350,19 @@ start_dockerd() {
     [ $SECONDS -ge $deadline ] && { tail -20 "$state/dockerd.log"; return 1; }
     sleep 0.2
   done
+}
+
+# restart_dockerd STATE: stops the engine (its containers stop with it, as on a
+# host's restart of Docker) and starts it again.
+restart_dockerd() {
+  local state=$1
+  if systemctl is-active --quiet docker 2>/dev/null; then
+    systemctl restart docker
+  else
+    pkill -TERM -x dockerd || true
+    for _ in $(seq 1 300); do pgrep -x dockerd >/dev/null || break; sleep 0.1; done
+  fi
+  start_dockerd "$state"
 }
 
 # remove_docker_objects PREFIX: every container, network and volume that an

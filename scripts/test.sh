@@ -80,6 +80,8 @@ start_dockerd "$STATE"
 export GSP_OBJECT_PREFIX=gsptest
 # Game ports of their own, apart from a local run's (30000-30999) on the same host.
 export GSP_PORT_MIN=31000 GSP_PORT_MAX=31999
+# Objects of no server are removed after 5 s, not 10 min, so a test can see it.
+export GSP_ORPHAN_GRACE_SECONDS=5
 remove_docker_objects "$GSP_OBJECT_PREFIX"
 build_images
 
@@ -143,6 +145,14 @@ stop_mariadb "$STATE"
 start_mariadb "$STATE"
 SH
 chmod +x "$STATE/restart-db"
+cat >"$STATE/restart-docker" <<SH
+#!/bin/bash
+# Restarts the Docker engine (used by the test of an engine restart).
+set -e
+source "$GSP_ROOT/scripts/lib.sh"
+restart_dockerd "$STATE"
+SH
+chmod +x "$STATE/restart-docker"
 cat >"$STATE/start-agent" <<SH
 #!/bin/bash
 # Starts the test gsp-agent again (used by the test that kills it).
@@ -158,13 +168,15 @@ GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
   GSP_TEST_RESTART_DB="bash $STATE/restart-db" GSP_TEST_AGENT_SOCKET="$STATE/agent/agent.sock" \
   GSP_TEST_AGENT_PIDFILE="$STATE/gsp-agent.pid" GSP_TEST_START_AGENT="bash $STATE/start-agent" \
   GSP_TEST_LIFECYCLE="$GSP_PREFIX/sbin/gsp-lifecycle --config=$STATE/gsp.ini" \
+  GSP_TEST_RESTART_DOCKER="bash $STATE/restart-docker" \
   "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
 count_runner integration_tests "$STATE/integration.out" $?
 
 say "browser test (headless Chromium)"
 (cd "$GSP_ROOT/tests/browser" && { [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; } &&
   GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_SCREENSHOT_DIR="$GSP_BUILD" GSP_TEST_REGISTRY_PORT="$REGISTRY_PORT" \
-    GSP_TEST_RELAY_PORT="$RELAY_PORT" node --test signin.test.mjs servers.test.mjs) \
+    GSP_TEST_RELAY_PORT="$RELAY_PORT" GSP_TEST_SQL="mariadb --no-defaults -S $STATE/db/run/mysqld.sock -uroot gsp" \
+    node --test signin.test.mjs servers.test.mjs) \
   >"$STATE/browser.out" 2>&1
 rc=$?
 b_pass=$(grep -E '^# pass ' "$STATE/browser.out" | awk '{print $3}'); b_fail=$(grep -E '^# fail ' "$STATE/browser.out" | awk '{print $3}')

@@ -88,6 +88,50 @@ document.addEventListener("click", function (event) {
   pollLogs();
 })();
 
+// The server page's charts: time labels in the reader's own zone, and a fresh
+// drawing every minute (the lifecycle samples once a minute).
+(function () {
+  var charts = document.getElementById("server-charts");
+  if (!charts) return;
+  var id = charts.getAttribute("data-server-id");
+  var range = charts.getAttribute("data-range");
+
+  function localTimes() {
+    var zone = "";
+    try {
+      // "CET", "EST" or "GMT+1": short enough for the end of the axis.
+      var parts = new Intl.DateTimeFormat([], { timeZoneName: "short" }).formatToParts(new Date());
+      parts.forEach(function (p) { if (p.type === "timeZoneName") zone = p.value; });
+    } catch (e) {}
+    charts.querySelectorAll("text.chart-time[data-unix]").forEach(function (label) {
+      var d = new Date(Number(label.getAttribute("data-unix")) * 1000);
+      label.textContent = range === "7d"
+        ? d.toLocaleDateString([], { weekday: "short", day: "numeric" })
+        : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    });
+    charts.querySelectorAll("text.chart-tz").forEach(function (label) { label.textContent = zone || "local"; });
+  }
+
+  function refresh() {
+    fetch("/servers/" + id + "/charts?range=" + encodeURIComponent(range), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        ["cpu", "memory", "players"].forEach(function (name) {
+          var box = charts.querySelector('[data-chart="' + name + '"]');
+          // Markup made and escaped by the server (chart_svg.cc), like the first drawing.
+          if (box && typeof data[name] === "string") box.innerHTML = data[name];
+        });
+        localTimes();
+      })
+      .catch(function () {})
+      .then(function () { setTimeout(refresh, 60000); });
+  }
+
+  localTimes();
+  setTimeout(refresh, 60000);
+})();
+
 // The dashboard: state badges follow the servers as they wake and sleep.
 (function () {
   var badges = document.querySelectorAll("[data-live-state]");

@@ -32,10 +32,27 @@
     </dl>
   </section>
 </div>
+<section class="card" id="activity" aria-labelledby="activity-heading">
+  <div class="card-head">
+    <h2 id="activity-heading">Activity</h2>
+    <nav class="range-tabs" aria-label="Period">{{#CHART_RANGE}}{{#RANGE_CURRENT}}<span class="range-tab range-tab-current" aria-current="true">{{RANGE}}</span>{{/RANGE_CURRENT}}{{#RANGE_OTHER}}<a class="range-tab" href="/servers/{{ID}}?range={{RANGE}}#activity">{{RANGE}}</a>{{/RANGE_OTHER}}{{/CHART_RANGE}}</nav>
+  </div>
+  <div id="server-charts" class="charts" data-server-id="{{ID}}" data-range="{{CHART_RANGE_NOW}}">
+    <figure class="chart"><figcaption>CPU (100 % = one core)</figcaption><div class="chart-svg" data-chart="cpu">{{CPU_CHART:none}}</div></figure>
+    <figure class="chart"><figcaption>Memory</figcaption><div class="chart-svg" data-chart="memory">{{MEMORY_CHART:none}}</div></figure>
+    <figure class="chart"><figcaption>Players</figcaption><div class="chart-svg" data-chart="players">{{PLAYERS_CHART:none}}</div></figure>
+  </div>
+  <table class="cost-days">
+    <caption>The last 7 days (UTC): hours run and credits charged</caption>
+    <tr><th scope="row">Day</th>{{#COST_DAY}}<td>{{DAY}}</td>{{/COST_DAY}}</tr>
+    <tr><th scope="row">Hours</th>{{#COST_DAY}}<td>{{HOURS}}</td>{{/COST_DAY}}</tr>
+    <tr><th scope="row">Charged</th>{{#COST_DAY}}<td>{{CHARGED}}</td>{{/COST_DAY}}</tr>
+  </table>
+</section>
 <section class="card actions" aria-labelledby="actions-heading">
   <h2 id="actions-heading">Actions</h2>
   <div class="action-row">
-    {{#CAN_WAKE}}<form method="post" action="/servers/{{ID}}/wake"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-primary" type="submit">Wake now</button></form>{{/CAN_WAKE}}
+    {{#CAN_WAKE}}<form method="post" action="/servers/{{ID}}/wake"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-primary" type="submit">{{WAKE_LABEL}}</button></form>{{/CAN_WAKE}}
     {{#CAN_KEEP_AWAKE}}<form method="post" action="/servers/{{ID}}/keep-awake"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Keep awake 30 min longer</button></form>{{/CAN_KEEP_AWAKE}}
     {{#CAN_HIBERNATE}}<form method="post" action="/servers/{{ID}}/hibernate"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Put to sleep</button></form>{{/CAN_HIBERNATE}}
   </div>
@@ -59,7 +76,7 @@
   <h2 id="events-heading">History</h2>
   {{#NO_EVENTS}}<p class="muted">Nothing has happened yet.</p>{{/NO_EVENTS}}
   <ol class="timeline">
-    {{#EVENT}}<li><time>{{WHEN}} UTC</time> <span class="muted">{{FROM}} → </span><strong>{{TO}}</strong> · {{CAUSE}}</li>{{/EVENT}}
+    {{#EVENT}}<li><time>{{WHEN}} UTC</time> <span class="muted">{{FROM}} → </span><strong>{{TO}}</strong> · {{CAUSE}}{{#HAS_DETAIL}}<details class="event-detail"><summary>Last lines of the console</summary><pre class="logs">{{DETAIL}}</pre></details>{{/HAS_DETAIL}}</li>{{/EVENT}}
   </ol>
   <p class="hint">Created {{CREATED_AT}} UTC.</p>
 </section>

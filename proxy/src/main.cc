@@ -1,10 +1,13 @@
 // gsp-proxy: the sidecar of one game server. Reads its configuration, binds
 // the public ports and runs the event loop until SIGTERM or SIGINT.
+// `gsp-proxy notify game-started|game-stopped`, run inside its container
+// (an exec), passes the platform's news to the proxy as SIGUSR1/SIGUSR2.
 #include <signal.h>
 #include <sys/resource.h>
 
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "core/log.h"
 #include "environment.h"
@@ -26,9 +29,24 @@ void raiseFileLimit() {
   }
 }
 
+// The proxy is PID 1 of its container; its SignalWatcher lets these through.
+int notify(const std::string& news) {
+  int sig = news == "game-started" ? SIGUSR1 : news == "game-stopped" ? SIGUSR2 : 0;
+  if (sig == 0) {
+    std::cerr << "gsp-proxy notify: say game-started or game-stopped\n";
+    return 2;
+  }
+  if (kill(1, sig) != 0) {
+    std::perror("gsp-proxy notify: kill 1");
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "notify") return notify(argv[2]);
   try {
     ProxyConfigLoad load = loadProxyConfig(argc, argv, processEnvironment());
     if (load.outcome == ProxyConfigLoad::Outcome::kHelp) {
@@ -57,9 +75,14 @@ int main(int argc, char** argv) {
     });
     Proxy proxy(loop, config);
     // Before start(): the worker threads inherit the blocked signal.
-    SignalWatcher game_stopped(loop, {SIGUSR2}, [&proxy](int) {
-      log::info() << "SIGUSR2: the game was stopped";
-      proxy.upstreamStopped();
+    SignalWatcher game_signals(loop, {SIGUSR1, SIGUSR2}, [&proxy](int sig) {
+      if (sig == SIGUSR1) {
+        log::info() << "SIGUSR1: the game was started";
+        proxy.upstreamStarting();
+      } else {
+        log::info() << "SIGUSR2: the game was stopped";
+        proxy.upstreamStopped();
+      }
     });
     Status s = proxy.start();
     if (!s.isOk()) {

@@ -33,6 +33,8 @@ class Proxy {
   // The backend stopped the game (SIGUSR2): forget that it accepts, so the
   // next client wakes it at once instead of first waiting out a connect timeout.
   void upstreamStopped() { waker_.reportFailure(); }
+  // The backend started the game: watch for it to accept, as long as a hold may last.
+  void upstreamStarting() { waker_.watchStart(std::max<int64_t>(config_.hold_timeout_ms, 600000)); }
 
  private:
   // A client a worker handed over: held here, on the control loop.

@@ -6,12 +6,26 @@
 
 namespace gsp::proxy {
 
+namespace {
+void ignoreHere(int) {}
+}  // namespace
+
 SignalWatcher::SignalWatcher(EventLoop& loop, std::initializer_list<int> signals,
                              std::function<void(int)> on_signal)
     : on_signal_(std::move(on_signal)) {
   sigset_t set;
   sigemptyset(&set);
-  for (int s : signals) sigaddset(&set, s);
+  for (int s : signals) {
+    sigaddset(&set, s);
+    // In its container the proxy is PID 1, and the kernel drops signals sent
+    // to a namespace's PID 1 from inside (`gsp-proxy notify`) while their
+    // disposition is the default. A handler (never run: the signal is
+    // blocked and read from the signalfd) lets them through.
+    struct sigaction action = {};
+    action.sa_handler = ignoreHere;
+    sigemptyset(&action.sa_mask);
+    sigaction(s, &action, nullptr);
+  }
   sigprocmask(SIG_BLOCK, &set, nullptr);
   fd_.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   loop.add(fd_.get(), EPOLLIN, this);

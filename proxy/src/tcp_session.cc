@@ -507,9 +507,10 @@ void TcpSession::onUpstreamReady(const SocketAddress& upstream) {
 void TcpSession::onWakeFailed(WakeFailure why) {
   if (state_ != State::kHeld) return;
   if (minecraft_login_) {
-    const char* refused = why == WakeFailure::kUnpaid
-                              ? "This server is asleep: its owner's credit has run out. Try again later."
-                              : "This server is asleep and could not be woken right now. Try again later.";
+    const char* refused =
+        why == WakeFailure::kUnpaid   ? "This server is asleep: its owner's credit has run out. Try again later."
+        : why == WakeFailure::kLocked ? "This server stopped after crashing repeatedly. Its owner has to start it again."
+                                      : "This server is asleep and could not be woken right now. Try again later.";
     return sendFinal(minecraft::loginDisconnectFrame(why == WakeFailure::kHoldTimeout ? ctx_.config.minecraft_kick_message
                                                                                      : refused));
   }

@@ -43,10 +43,18 @@ void UpstreamWaker::checkWithoutWaking() {
 }
 
 void UpstreamWaker::reportFailure() {
+  watch_until_ms_ = 0;
   if (state_ == State::kUp) {
     log::info() << "upstream " << config_.upstream_host << " stopped accepting";
     setState(State::kDown);
   }
+}
+
+void UpstreamWaker::watchStart(int64_t for_ms) {
+  watch_until_ms_ = loop_.nowMs() + for_ms;
+  if (state_ == State::kUp || check_in_flight_ || next_check_timer_.pending()) return;
+  setState(State::kChecking);
+  startCheck();
 }
 
 bool UpstreamWaker::hold(WakeWaiter* waiter, const WakeCall& call) {
@@ -101,6 +109,7 @@ void UpstreamWaker::onCheckDone(bool ready) {
                   << ") accepts; releasing " << waiters_.size() << " held client(s)";
     }
     setState(State::kUp);
+    watch_until_ms_ = 0;
     if (came_up && on_up_) on_up_();
     wake_wanted_ = false;
     wake_accepted_at_ms_ = -1;
@@ -117,6 +126,12 @@ void UpstreamWaker::onCheckDone(bool ready) {
   }
   if (waiters_.empty()) {
     setState(State::kDown);
+    if (loop_.nowMs() < watch_until_ms_) {
+      // Started by the backend: look again a little later, still without waking.
+      next_check_timer_.start(std::max<int64_t>(config_.probe_interval_ms, 500), [this] {
+        if (state_ != State::kUp && !check_in_flight_) startCheck();
+      });
+    }
     return;
   }
   if (state_ != State::kWaking) {
@@ -159,7 +174,7 @@ void UpstreamWaker::onWakeAnswer(int status, const std::string& error) {
     log::warn() << "wake refused by the backend (HTTP " << status << "); closing "
                 << waiters_.size() << " held client(s)";
     wake_accepted_at_ms_ = -1;
-    failAll(status == 402 ? WakeFailure::kUnpaid : WakeFailure::kRefused);
+    failAll(status == 402 ? WakeFailure::kUnpaid : status == 423 ? WakeFailure::kLocked : WakeFailure::kRefused);
     return;
   }
   wake_backoff_ms_ = wake_backoff_ms_ == 0 ? kFirstBackoffMs : std::min(wake_backoff_ms_ * 2, kMaxBackoffMs);

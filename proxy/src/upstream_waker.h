@@ -25,6 +25,7 @@ namespace gsp::proxy {
 enum class WakeFailure {
   kRefused,      // the backend said no (4xx)
   kUnpaid,       // the backend said no because the owner cannot pay (402)
+  kLocked,       // the game stopped after errors; only its owner may start it (423)
   kHoldTimeout,  // the game did not come up in time
 };
 
@@ -61,6 +62,10 @@ class UpstreamWaker {
   void checkWithoutWaking();
   // A relayed connection to the game failed: forget that it accepts.
   void reportFailure();
+  // The backend started the game with no client waiting (SIGUSR1): probe it,
+  // without waking it, until it accepts or `for_ms` pass, so the backend
+  // learns it is ready (an "upstream-up" report) even if nobody connects.
+  void watchStart(int64_t for_ms);
   // Holds `waiter` (appended: release order is arrival order) and wakes the
   // game if needed. `call` describes the client for the wake's event log.
   // Returns false, holding nothing, when --max-held-clients are already held.
@@ -97,6 +102,7 @@ class UpstreamWaker {
   std::unique_ptr<UpstreamProbe> probe_;
   bool check_in_flight_ = false;
   LoopTimer next_check_timer_{loop_};
+  int64_t watch_until_ms_ = 0;           // watchStart(): probe until then with no waiters
 
   std::function<void()> on_up_;
   std::list<WakeWaiter*> waiters_;

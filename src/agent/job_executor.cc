@@ -56,6 +56,21 @@ void JobExecutor::runOnce(int64_t job_id) {
     return finish(false, why);
   }
 
+  if (job->kind == JobKind::kWake &&
+      (server->state == domain::ServerState::kStarting || server->state == domain::ServerState::kRunning)) {
+    // A player could not reach the game: if it died, its exit is judged first
+    // (a crash is recorded) and the server sleeps, so this wake starts it again.
+    std::string what;
+    if (orchestrator_.settleIfGameDead(*server, &what)) {
+      log::info() << "job " << job_id << ": server " << server->id << ": " << what;
+      server = servers.find(job->server_id);
+      if (!server) return finish(false, "The server no longer exists.");
+    }
+  }
+  // After a crash loop or a start timeout only the owner starts the game again.
+  if (job->kind == JobKind::kWake && server->wake_blocked && job->requested_by_user_id == 0)
+    return finish(false, "The server stopped after an error; its owner has to start it again.");
+
   JobStep step = domain::jobStep(job->kind, server->state);
   if (step == JobStep::kRefuse) return finish(false, domain::refusal(domain::jobAction(job->kind), server->state));
   if (step == JobStep::kNothing) return finish(true, std::string("Nothing to do: the server is already ") +
@@ -90,6 +105,8 @@ Status JobExecutor::act(const db::Job& job, const db::ServerRecord& server, bool
     case JobKind::kDelete:
       *done = "The server is deleted.";
       return orchestrator_.destroy(server, job.cause, begin);
+    case JobKind::kRepair:
+      return orchestrator_.repair(server, done);
   }
   return Status::internal("unknown job kind");
 }

@@ -92,14 +92,16 @@ int main(int argc, char** argv, char** envp) {
 
   try {
     orchestration::StatsSampler stats;
+    orchestration::UsageMeter usage;
     agent::JobRunner runner(config, [&config, &stats]() -> agent::JobRunner::Work {
       auto own = std::make_shared<ServerThread>(config, stats);
       auto executor = std::make_shared<agent::JobExecutor>(own->db, own->orchestrator);
       return [own, executor](int64_t job_id) { executor->run(job_id); };
     });
-    agent::AgentServer server(options, [&config, &stats, &runner]() -> agent::AgentServer::Handler {
+    agent::AgentServer server(options, [&config, &stats, &usage, &runner]() -> agent::AgentServer::Handler {
       auto own = std::make_shared<ServerThread>(config, stats);
-      auto handler = std::make_shared<agent::RequestHandler>(own->db, own->orchestrator, [&runner] { runner.poke(); });
+      auto handler = std::make_shared<agent::RequestHandler>(own->db, own->orchestrator, usage,
+                                                              [&runner] { runner.poke(); });
       return [own, handler](const agentapi::AgentRequest& r) { return handler->handle(r); };
     });
     Status listening = server.listen();

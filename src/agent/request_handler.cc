@@ -9,8 +9,8 @@ namespace gsp::agent {
 using agentapi::Operation;
 
 RequestHandler::RequestHandler(db::Database& db, orchestration::DockerOrchestrator& orchestrator,
-                               std::function<void()> poke)
-    : db_(db), orchestrator_(orchestrator), poke_(std::move(poke)) {}
+                               orchestration::UsageMeter& usage, std::function<void()> poke)
+    : db_(db), orchestrator_(orchestrator), usage_(usage), poke_(std::move(poke)) {}
 
 std::string RequestHandler::answer(const agentapi::AgentRequest& r) {
   switch (r.op) {
@@ -26,6 +26,12 @@ std::string RequestHandler::answer(const agentapi::AgentRequest& r) {
     case Operation::kStats: {
       Result<orchestration::ServerStats> stats = orchestrator_.stats(r.server);
       return stats.isOk() ? agentapi::encodeStats(stats.value()) : agentapi::encodeError(stats.status());
+    }
+    case Operation::kReconcile: {
+      Result<orchestration::ReconcileReport> report = orchestrator_.reconcile(r.at, usage_);
+      if (!report.isOk()) return agentapi::encodeError(report.status());
+      if (report->repairs > 0) poke_();
+      return agentapi::encodeReconcile(report.value());
     }
     case Operation::kPull: {
       Status pulled = orchestrator_.pullCatalogImage(r.game);

@@ -124,6 +124,14 @@ Status AgentClient::pull(int64_t game_id) {
   return r.isOk() ? decodeStatus(r.value()) : r.status();
 }
 
+Result<orchestration::ReconcileReport> AgentClient::reconcile(int64_t at) {
+  AgentRequest request{Operation::kReconcile};
+  request.at = at;
+  Result<std::string> r = call(request);
+  if (!r.isOk()) return r.status();
+  return decodeReconcile(r.value());
+}
+
 Result<orchestration::ServerStats> AgentClient::stats(int64_t server_id) {
   AgentRequest request{Operation::kStats};
   request.server = server_id;

@@ -26,6 +26,7 @@ class AgentOperations : public orchestration::ServerOperations {
   Status destroy(int64_t server_id, const orchestration::Asker& by) override;
   Result<orchestration::ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) override;
   Result<orchestration::ServerStats> stats(int64_t server_id) override;
+  Result<orchestration::ReconcileReport> reconcile(int64_t at) override;
 
  private:
   Status queue(int64_t server_id, domain::JobKind kind, const orchestration::Asker& by);

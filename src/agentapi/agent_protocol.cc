@@ -15,7 +15,7 @@ struct OperationName {
 const OperationName kOperations[] = {
     {Operation::kPing, "ping"}, {Operation::kPoke, "poke"},
     {Operation::kLogs, "logs"}, {Operation::kStats, "stats"},
-    {Operation::kPull, "pull"},
+    {Operation::kPull, "pull"}, {Operation::kReconcile, "reconcile"},
 };
 
 struct CodeName {
@@ -30,6 +30,7 @@ const CodeName kCodes[] = {
 
 const int64_t kMaxId = int64_t(1) << 53;  // what every JSON reader keeps exact
 const int kMaxTail = 2000;
+const int64_t kMaxUnixSeconds = int64_t(1) << 40;
 
 // A whole number in [lo, hi] under `key`, or why not.
 Status readNumber(const json& value, const std::string& key, int64_t lo, int64_t hi, int64_t* out) {
@@ -65,6 +66,7 @@ std::string encodeRequest(const AgentRequest& r) {
   if (r.tail > 0) j["tail"] = r.tail;
   if (r.since > 0) j["since"] = r.since;
   if (r.game > 0) j["game"] = r.game;
+  if (r.at > 0) j["at"] = r.at;
   return dump(j);
 }
 
@@ -102,6 +104,9 @@ Result<AgentRequest> decodeRequest(std::string_view bytes) {
     } else if (key == "since") {
       read = readNumber(it.value(), key, 1, INT64_MAX, &v);
       r.since = v;
+    } else if (key == "at") {
+      read = readNumber(it.value(), key, 1, kMaxUnixSeconds, &v);
+      r.at = v;
     } else {
       return Status::invalid("unknown field");
     }
@@ -110,23 +115,27 @@ Result<AgentRequest> decodeRequest(std::string_view bytes) {
 
   switch (r.op) {
     case Operation::kPing:
-      if (r.server || r.job || r.tail || r.since || r.game) return Status::invalid("ping takes no fields");
+      if (r.server || r.job || r.tail || r.since || r.game || r.at) return Status::invalid("ping takes no fields");
       break;
     case Operation::kPoke:
-      if (r.server || r.tail || r.since || r.game) return Status::invalid("poke takes only 'job'");
+      if (r.server || r.tail || r.since || r.game || r.at) return Status::invalid("poke takes only 'job'");
       break;
     case Operation::kLogs:
       if (r.server == 0) return Status::invalid("logs needs 'server'");
-      if (r.job || r.game) return Status::invalid("logs takes no 'job' or 'game'");
+      if (r.job || r.game || r.at) return Status::invalid("logs takes no 'job', 'game' or 'at'");
       if ((r.tail == 0) == (r.since == 0)) return Status::invalid("logs needs one of 'tail' and 'since'");
       break;
     case Operation::kStats:
       if (r.server == 0) return Status::invalid("stats needs 'server'");
-      if (r.job || r.tail || r.since || r.game) return Status::invalid("stats takes only 'server'");
+      if (r.job || r.tail || r.since || r.game || r.at) return Status::invalid("stats takes only 'server'");
       break;
     case Operation::kPull:
       if (r.game == 0) return Status::invalid("pull needs 'game'");
-      if (r.server || r.job || r.tail || r.since) return Status::invalid("pull takes only 'game'");
+      if (r.server || r.job || r.tail || r.since || r.at) return Status::invalid("pull takes only 'game'");
+      break;
+    case Operation::kReconcile:
+      if (r.at == 0) return Status::invalid("reconcile needs 'at'");
+      if (r.server || r.job || r.tail || r.since || r.game) return Status::invalid("reconcile takes only 'at'");
       break;
   }
   return r;
@@ -169,6 +178,15 @@ std::string encodeStats(const orchestration::ServerStats& s) {
                {"cpu_percent", s.cpu_percent},
                {"memory_bytes", s.memory_bytes},
                {"memory_limit_bytes", s.memory_limit_bytes}});
+}
+
+std::string encodeReconcile(const orchestration::ReconcileReport& r) {
+  return dump({{"ok", true},
+               {"servers", r.servers},
+               {"repairs", r.repairs},
+               {"orphans_removed", r.orphans_removed},
+               {"sampled", r.sampled},
+               {"docker_calls", r.docker_calls}});
 }
 
 namespace {
@@ -225,6 +243,22 @@ Result<orchestration::ServerStats> decodeStats(std::string_view reply) {
   s.memory_bytes = v["memory_bytes"].get<int64_t>();
   s.memory_limit_bytes = v["memory_limit_bytes"].get<int64_t>();
   return s;
+}
+
+Result<orchestration::ReconcileReport> decodeReconcile(std::string_view reply) {
+  Result<json> j = parseReply(reply);
+  if (!j.isOk()) return j.status();
+  const json& v = j.value();
+  orchestration::ReconcileReport r;
+  int* fields[] = {&r.servers, &r.repairs, &r.orphans_removed, &r.sampled, &r.docker_calls};
+  const char* keys[] = {"servers", "repairs", "orphans_removed", "sampled", "docker_calls"};
+  for (size_t i = 0; i < 5; ++i) {
+    auto it = v.find(keys[i]);
+    if (it == v.end() || !it->is_number_integer())
+      return Status::unavailable("The server agent gave an answer that could not be read.");
+    *fields[i] = it->get<int>();
+  }
+  return r;
 }
 
 }  // namespace gsp::agentapi

@@ -32,6 +32,7 @@ enum class Operation {
   kLogs,   // the game console of `server`: the last `tail` lines, or those after `since`
   kStats,  // CPU and memory of `server`'s game
   kPull,   // make sure catalog entry `game`'s image is on the host (an operator's pre-pull)
+  kReconcile,  // compare the engine with the rows, queue repairs, sample usage at `at` (a lifecycle pass)
 };
 
 const char* operationName(Operation op);
@@ -43,6 +44,7 @@ struct AgentRequest {
   int tail = 0;        // kLogs: 1-2000 when since is 0
   int64_t since = 0;   // kLogs: a cursor from an earlier answer (unix ns)
   int64_t game = 0;    // kPull: a catalog id
+  int64_t at = 0;      // kReconcile: the pass's clock (unix seconds), for the samples
 };
 
 std::string encodeRequest(const AgentRequest& request);
@@ -55,10 +57,12 @@ std::string encodeOk();
 // Keeps the newest lines that fit in kMaxReplyBytes.
 std::string encodeLogs(const orchestration::ServerLogs& logs);
 std::string encodeStats(const orchestration::ServerStats& stats);
+std::string encodeReconcile(const orchestration::ReconcileReport& report);
 
 // The Status of a reply (kOk for {"ok":true}); kUnavailable for a garbled one.
 Status decodeStatus(std::string_view reply);
 Result<orchestration::ServerLogs> decodeLogs(std::string_view reply);
 Result<orchestration::ServerStats> decodeStats(std::string_view reply);
+Result<orchestration::ReconcileReport> decodeReconcile(std::string_view reply);
 
 }  // namespace gsp::agentapi

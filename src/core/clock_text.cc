@@ -19,6 +19,8 @@ std::string utcClock(int64_t unix_seconds) { return format(unix_seconds, "%H:%M 
 
 std::string utcDateTime(int64_t unix_seconds) { return format(unix_seconds, "%Y-%m-%d %H:%M UTC"); }
 
+std::string utcDay(int64_t unix_seconds) { return format(unix_seconds, "%a %d"); }
+
 int64_t utcMonthStart(int64_t unix_seconds) {
   time_t t = static_cast<time_t>(unix_seconds);
   struct tm parts;

@@ -78,6 +78,10 @@ po::options_description describeOptions() {
        "servers one user may have at once (1-10000); administrators are not limited")
       ("servers.stop-grace-seconds", po::value<int>()->default_value(30),
        "seconds a game gets to save its world when it is put to sleep (1-600)")
+      ("servers.crash-loop-minutes", po::value<int>()->default_value(10),
+       "a game that crashes again within this many minutes is stopped until its owner starts it (1-1440)")
+      ("servers.orphan-grace-seconds", po::value<int>()->default_value(600),
+       "seconds after which Docker objects labelled for a deleted or unknown server are removed (5-604800)")
       ("servers.proxy-image", po::value<std::string>()->default_value("gsp-proxy:" GSP_VERSION),
        "image of the sidecar proxy")
       ("servers.proxy-memory-mb", po::value<int>()->default_value(32), "memory limit of each sidecar proxy (8-1024)")
@@ -175,6 +179,8 @@ std::string validate(Config* c, const po::variables_map& vm) {
   if (!(err = range("servers.port-min", c->servers_port_min, 1024, 65535)).empty()) return err;
   if (!(err = range("servers.port-max", c->servers_port_max, c->servers_port_min, 65535)).empty()) return err;
   if (!(err = range("servers.stop-grace-seconds", c->servers_stop_grace_seconds, 1, 600)).empty()) return err;
+  if (!(err = range("servers.crash-loop-minutes", c->servers_crash_loop_minutes, 1, 1440)).empty()) return err;
+  if (!(err = range("servers.orphan-grace-seconds", c->servers_orphan_grace_seconds, 5, 604800)).empty()) return err;
   if (!(err = range("servers.proxy-memory-mb", c->servers_proxy_memory_mb, 8, 1024)).empty()) return err;
   if (!(err = range("servers.webhook-max-skew-seconds", c->servers_webhook_max_skew_seconds, 5, 3600)).empty())
     return err;
@@ -345,6 +351,8 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.servers_port_max = vm["servers.port-max"].as<int>();
   c.servers_max_per_user = vm["servers.max-per-user"].as<int>();
   c.servers_stop_grace_seconds = vm["servers.stop-grace-seconds"].as<int>();
+  c.servers_crash_loop_minutes = vm["servers.crash-loop-minutes"].as<int>();
+  c.servers_orphan_grace_seconds = vm["servers.orphan-grace-seconds"].as<int>();
   c.servers_proxy_image = vm["servers.proxy-image"].as<std::string>();
   c.servers_proxy_memory_mb = vm["servers.proxy-memory-mb"].as<int>();
   c.servers_webhook_socket = vm["servers.webhook-socket"].as<std::string>();

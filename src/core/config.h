@@ -56,6 +56,8 @@ struct Config {
   std::string servers_webhook_socket;  // nginx's internal listener; its folder is mounted into proxies
   int servers_webhook_max_skew_seconds = 0;
   std::string servers_object_prefix;  // Docker object names start with it: "gsp-12-game"
+  int servers_crash_loop_minutes = 0;   // a second crash within this is a crash loop (ERROR)
+  int servers_orphan_grace_seconds = 0; // labelled objects of no server are removed once this old
 
   // [agent]
   std::string agent_socket;         // gsp-agent's request socket

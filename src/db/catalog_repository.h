@@ -34,6 +34,7 @@ struct GameImage {
   std::vector<std::string> cap_add;
   int pids_limit = 512;
   int nofile_limit = 16384;
+  int start_timeout_seconds = 300;  // a game not accepting players by then ends in ERROR (sql/008)
   std::vector<GamePort> ports;  // sorted by internal port, then protocol
 };
 

@@ -40,6 +40,16 @@ std::vector<LedgerRepository::DailyCharge> LedgerRepository::chargesByServerAndD
   return out;
 }
 
+std::vector<LedgerRepository::ServerDay> LedgerRepository::serverChargesByDay(int64_t server_id, int64_t since_unix) {
+  auto rs = db_.sql("SELECT UNIX_TIMESTAMP(DATE(period_start)) AS day, COUNT(*), -SUM(amount_cents) FROM transactions "
+                    "WHERE server_id = ? AND type = 'HOURLY_CHARGE' AND period_start >= FROM_UNIXTIME(?) "
+                    "GROUP BY day ORDER BY day")
+                .arg(server_id).arg(since_unix).rows();
+  std::vector<ServerDay> out;
+  while (rs->next()) out.push_back({rs->getInt64(1), rs->getInt(2), rs->getInt64(3)});
+  return out;
+}
+
 int64_t LedgerRepository::chargesForServerSince(int64_t server_id, int64_t since_unix) {
   auto rs = db_.sql("SELECT COALESCE(-SUM(amount_cents), 0) FROM transactions "
                     "WHERE server_id = ? AND type = 'HOURLY_CHARGE' AND period_start >= FROM_UNIXTIME(?)")

@@ -62,6 +62,15 @@ class LedgerRepository {
   };
   std::vector<DailyCharge> chargesByServerAndDay(int64_t user_id, int64_t since_unix);
 
+  // One server's hourly charges since `since_unix`, one row per UTC day that
+  // has any (oldest first).
+  struct ServerDay {
+    int64_t day_unix = 0;  // 00:00 UTC of the day
+    int hours = 0;
+    int64_t cents = 0;
+  };
+  std::vector<ServerDay> serverChargesByDay(int64_t server_id, int64_t since_unix);
+
   // What the server's hours cost since `since_unix` (a positive number of cents).
   int64_t chargesForServerSince(int64_t server_id, int64_t since_unix);
 

@@ -149,7 +149,9 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
                     "p.protocol, p.internal_port, p.public_port, "
                     "COALESCE(FLOOR(UNIX_TIMESTAMP(s.last_activity_at)), 0), "
                     "COALESCE(FLOOR(UNIX_TIMESTAMP(s.running_since)), 0), COALESCE(FLOOR(UNIX_TIMESTAMP(s.paid_until)), 0), "
-                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.keep_awake_until)), 0) "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.keep_awake_until)), 0), "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.state_changed_at)), 0), "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.last_crash_at)), 0), s.wake_blocked "
                     "FROM servers s LEFT JOIN server_ports p ON p.server_id = s.id "
                     "WHERE s.deleted_at IS NULL AND " + where + " ORDER BY s.id")
                 .arg(a).arg(b).rows();
@@ -177,6 +179,9 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
       r.running_since_unix = rs->getInt64(20);
       r.paid_until_unix = rs->getInt64(21);
       r.keep_awake_until_unix = rs->getInt64(22);
+      r.state_since_unix = rs->getInt64(23);
+      r.last_crash_unix = rs->getInt64(24);
+      r.wake_blocked = rs->getBoolean(25);
       out.push_back(std::move(r));
     }
     if (!rs->isNull(16)) out.back().ports.push_back({rs->getString(16), rs->getInt(17), rs->getInt(18)});
@@ -215,19 +220,35 @@ bool ServerRepository::isDeletedAndOwned(int64_t id, int64_t user_id, bool is_ad
 
 bool ServerRepository::transition(int64_t id, ServerState from, ServerState to, const std::string& cause,
                                   const std::string& message) {
+  TransitionNote note;
+  note.message = message;
+  return transition(id, from, to, cause, note);
+}
+
+bool ServerRepository::transition(int64_t id, ServerState from, ServerState to, const std::string& cause,
+                                  const TransitionNote& note) {
   Transaction tx(db_);
+  const char* to_name = domain::stateName(to);
   // running_since: when it last became RUNNING (where charging starts after a sleep).
-  int changed = db_.sql("UPDATE servers SET state = ?, state_message = ?, "
-                        "running_since = IF(? = 'RUNNING', UTC_TIMESTAMP(6), running_since) "
+  int changed = db_.sql("UPDATE servers SET state = ?, state_message = ?, state_changed_at = UTC_TIMESTAMP(6), "
+                        "running_since = IF(? = 'RUNNING', UTC_TIMESTAMP(6), running_since), "
+                        "last_crash_at = IF(?, UTC_TIMESTAMP(6), last_crash_at), wake_blocked = ? "
                         "WHERE id = ? AND state = ? AND deleted_at IS NULL")
-                    .arg(domain::stateName(to)).arg(message.substr(0, 500)).arg(domain::stateName(to)).arg(id)
-                    .arg(domain::stateName(from))
+                    .arg(to_name).arg(note.message.substr(0, 500)).arg(to_name).arg(note.crash)
+                    .arg(to == ServerState::kError && note.block_wakes).arg(id).arg(domain::stateName(from))
                     .update();
   if (changed != 1) return false;
-  db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause) VALUES (?, ?, ?, ?)")
-      .arg(id).arg(domain::stateName(from)).arg(domain::stateName(to)).arg(cause.substr(0, 500)).update();
+  db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?)")
+      .arg(id).arg(domain::stateName(from)).arg(to_name).arg(cause.substr(0, 500)).arg(note.detail.substr(0, 8000))
+      .update();
   tx.commit();
   return true;
+}
+
+void ServerRepository::recordEvent(int64_t id, const std::string& cause, const std::string& detail) {
+  db_.sql("INSERT INTO server_events (server_id, from_state, to_state, cause, detail) "
+          "SELECT id, state, state, ?, ? FROM servers WHERE id = ?")
+      .arg(cause.substr(0, 500)).arg(detail.substr(0, 8000)).arg(id).update();
 }
 
 void ServerRepository::setDockerObjects(int64_t id, const std::string& network, const std::string& volume,
@@ -251,23 +272,26 @@ void ServerRepository::keepAwakeUntil(int64_t id, int64_t until) {
   db_.sql("UPDATE servers SET keep_awake_until = FROM_UNIXTIME(?) WHERE id = ?").arg(until).arg(id).update();
 }
 
-void ServerRepository::recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix) {
+void ServerRepository::recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix,
+                                      int64_t bytes_in, int64_t bytes_out) {
   // Reports may arrive out of order: the last traffic time only moves forward.
   // The dashboard and billing pages show none of these figures (the server's
   // own page, which does, is never cached).
   db_.sql("UPDATE servers SET live_tcp_connections = ?, live_udp_sessions = ?, activity_reported_at = UTC_TIMESTAMP(6), "
           "last_activity_at = IF(? > 0, GREATEST(COALESCE(last_activity_at, FROM_UNIXTIME(0)), FROM_UNIXTIME(?)), "
-          "last_activity_at) WHERE id = ?")
-      .arg(tcp_connections).arg(udp_sessions).arg(last_traffic_unix).arg(last_traffic_unix).arg(id)
+          "last_activity_at), net_in_bytes = net_in_bytes + ?, net_out_bytes = net_out_bytes + ? WHERE id = ?")
+      .arg(tcp_connections).arg(udp_sessions).arg(last_traffic_unix).arg(last_traffic_unix).arg(bytes_in)
+      .arg(bytes_out).arg(id)
       .updateUnseenByPages();
 }
 
 std::vector<ServerEvent> ServerRepository::events(int64_t id, int limit) {
-  auto rs = db_.sql("SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), from_state, to_state, cause "
-                    "FROM server_events WHERE server_id = ? ORDER BY id DESC LIMIT ?")
+  auto rs = db_.sql("SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), from_state, to_state, cause, "
+                    "COALESCE(detail, '') FROM server_events WHERE server_id = ? ORDER BY id DESC LIMIT ?")
                 .arg(id).arg(limit).rows();
   std::vector<ServerEvent> out;
-  while (rs->next()) out.push_back({rs->getString(1), rs->getString(2), rs->getString(3), rs->getString(4)});
+  while (rs->next())
+    out.push_back({rs->getString(1), rs->getString(2), rs->getString(3), rs->getString(4), rs->getString(5)});
   return out;
 }
 

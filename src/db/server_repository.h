@@ -51,6 +51,11 @@ struct ServerRecord {
   int64_t running_since_unix = 0;
   int64_t paid_until_unix = 0;
   int64_t keep_awake_until_unix = 0;
+  // sql/008: when it entered its state, its last crash, and whether players
+  // may wake it (not after a crash loop or a start timeout: its owner must).
+  int64_t state_since_unix = 0;
+  int64_t last_crash_unix = 0;
+  bool wake_blocked = false;
   std::string created_at;
   std::vector<ServerPort> ports;  // sorted by public port, then protocol
 };
@@ -60,6 +65,17 @@ struct ServerEvent {
   std::string from_state;
   std::string to_state;
   std::string cause;
+  std::string detail;  // the game's last log lines, for a crash; else empty
+};
+
+// What a transition writes besides the state: the message the page shows, the
+// event's detail, and for an exit nobody asked for, whether it was a crash
+// (remembered for the crash-loop window) and whether players may wake it.
+struct TransitionNote {
+  std::string message;
+  std::string detail;
+  bool crash = false;
+  bool block_wakes = false;
 };
 
 struct NewServer {
@@ -106,8 +122,13 @@ class ServerRepository {
 
   // UPDATE ... WHERE id = ? AND state = from, plus an event row, atomically.
   // False when the server was not in `from` (someone else moved it first).
+  // Any transition out of ERROR lets players wake the server again.
   bool transition(int64_t id, domain::ServerState from, domain::ServerState to, const std::string& cause,
                   const std::string& message = "");
+  bool transition(int64_t id, domain::ServerState from, domain::ServerState to, const std::string& cause,
+                  const TransitionNote& note);
+  // An event that changes no state: "the proxy container was missing; made again".
+  void recordEvent(int64_t id, const std::string& cause, const std::string& detail = "");
 
   // Gives a CREATING server a new random block of public ports (one of its
   // ports turned out to be taken outside the platform). kUnavailable: none free.
@@ -122,9 +143,11 @@ class ServerRepository {
   // The owner's "keep awake": no idle sleep before `until` (unix seconds).
   void keepAwakeUntil(int64_t id, int64_t until);
 
-  // Records a proxy's activity report: live clients and, when > 0, the time of
-  // the last client traffic (which never moves backwards).
-  void recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix);
+  // Records a proxy's activity report: live clients, when > 0 the time of the
+  // last client traffic (which never moves backwards), and the bytes relayed
+  // from and to players since its previous report.
+  void recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix,
+                      int64_t bytes_in = 0, int64_t bytes_out = 0);
 
   std::vector<ServerEvent> events(int64_t id, int limit);
 

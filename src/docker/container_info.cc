@@ -167,6 +167,7 @@ DockerResult<std::vector<ContainerSummary>> parseContainerList(const std::string
     c.labels = stringMapField(e, "Labels");
     c.state = parseContainerStatus(stringField(e, "State"));
     c.status_text = stringField(e, "Status");
+    c.created_unix = intField(e, "Created");
     if (!c.id.empty()) out.push_back(std::move(c));
   }
   return out;

@@ -71,6 +71,7 @@ struct ContainerSummary {
   std::map<std::string, std::string> labels;
   ContainerStatus state = ContainerStatus::kUnknown;
   std::string status_text;         // "Up 5 minutes", "Exited (0) 2 hours ago"
+  int64_t created_unix = 0;
 };
 
 // `what` names the call in error messages.

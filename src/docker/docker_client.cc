@@ -205,6 +205,22 @@ DockerStatus DockerClient::killContainer(const std::string& id, const std::strin
                        "kill container " + id));
 }
 
+DockerStatus DockerClient::execDetached(const std::string& id, const std::vector<std::string>& cmd) {
+  if (auto e = checkName(id, "container")) return *e;
+  if (cmd.empty()) return DockerError(ErrorKind::kLocal, "an exec needs a command");
+  const std::string what = "exec in container " + id;
+  Json body = {{"Cmd", cmd}, {"AttachStdin", false}, {"AttachStdout", false}, {"AttachStderr", false}};
+  auto made = call(request("POST", "/containers/" + segment(id) + "/exec", dumpJson(body)), what);
+  if (!made.isOk()) return made.error();
+  auto j = parseJson(made->body, what);
+  if (!j.isOk()) return j.error();
+  std::string exec_id = stringField(j.value(), "Id");
+  if (exec_id.empty() || exec_id.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return DockerError(ErrorKind::kBadResponse, "Docker engine sent no exec id for " + what);
+  Json start = {{"Detach", true}, {"Tty", false}};
+  return statusOf(call(request("POST", "/exec/" + exec_id + "/start", dumpJson(start)), what));
+}
+
 DockerStatus DockerClient::removeContainer(const std::string& id, RemoveContainerOptions options) {
   if (auto e = checkName(id, "container")) return *e;
   const Query q = Query().add("force", options.force).add("v", options.remove_volumes);

@@ -90,6 +90,11 @@ class DockerClient {
   // SIGTERM, then SIGKILL after `grace`; already stopped: ok. Waits up to grace + stop_margin.
   DockerStatus stopContainer(const std::string& id, std::chrono::seconds grace);
   DockerStatus killContainer(const std::string& id, const std::string& signal = "SIGKILL");
+  // Runs `cmd` in the running container and returns once it started (its
+  // outcome is not waited for). For telling a process something: a signal
+  // sent with killContainer() marks the container "stopped by hand" on
+  // Engine 20.10, so its restart policy no longer brings it back.
+  DockerStatus execDetached(const std::string& id, const std::vector<std::string>& cmd);
   DockerStatus removeContainer(const std::string& id, RemoveContainerOptions options = {});
   DockerResult<ContainerInfo> inspectContainer(const std::string& id);
   DockerResult<std::vector<ContainerSummary>> listContainers(const LabelFilter& filter,

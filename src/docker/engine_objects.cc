@@ -1,8 +1,15 @@
 #include "docker/engine_objects.h"
 
+#include "docker/log_stream.h"
+
 namespace gsp::docker {
 
 namespace {
+
+int64_t unixSecondsOf(const std::string& rfc3339) {
+  std::optional<int64_t> nanos = parseRfc3339Nanos(rfc3339);
+  return nanos && *nanos > 0 ? *nanos / 1000000000 : 0;
+}
 
 DockerError notA(const char* thing, const std::string& what) {
   return DockerError(ErrorKind::kBadResponse,
@@ -16,6 +23,7 @@ NetworkInfo networkFrom(const Json& j) {
   n.driver = stringField(j, "Driver");
   n.internal = boolField(j, "Internal");
   n.labels = stringMapField(j, "Labels");
+  n.created_unix = unixSecondsOf(stringField(j, "Created"));
   return n;
 }
 
@@ -25,6 +33,7 @@ VolumeInfo volumeFrom(const Json& j) {
   v.driver = stringField(j, "Driver");
   v.mountpoint = stringField(j, "Mountpoint");
   v.labels = stringMapField(j, "Labels");
+  v.created_unix = unixSecondsOf(stringField(j, "CreatedAt"));
   return v;
 }
 

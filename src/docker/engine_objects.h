@@ -34,6 +34,7 @@ struct NetworkInfo {
   std::string driver;
   bool internal = false;
   std::map<std::string, std::string> labels;
+  int64_t created_unix = 0;  // 0 when the engine did not say
 };
 
 struct VolumeSpec {
@@ -46,6 +47,7 @@ struct VolumeInfo {
   std::string driver;
   std::string mountpoint;
   std::map<std::string, std::string> labels;
+  int64_t created_unix = 0;  // 0 when the engine did not say
 };
 
 struct ImageInfo {

@@ -15,6 +15,7 @@ const KindName kKinds[] = {
     {JobKind::kWake, "WAKE", "Waking up", "wake"},
     {JobKind::kHibernate, "HIBERNATE", "Going to sleep", "sleep"},
     {JobKind::kDelete, "DELETE", "Deleting the server", "delete"},
+    {JobKind::kRepair, "REPAIR", "Checking the server", "check"},
 };
 
 struct StateName {
@@ -78,11 +79,17 @@ ServerState passingState(JobKind kind) {
     case JobKind::kWake: return ServerState::kStarting;
     case JobKind::kHibernate: return ServerState::kStopping;
     case JobKind::kDelete: return ServerState::kDeleting;
+    case JobKind::kRepair: break;  // a repair has no passing state of its own
   }
   return ServerState::kError;
 }
 
 JobStep jobStep(JobKind kind, ServerState state) {
+  if (kind == JobKind::kRepair) {
+    // It acts from whatever state it finds, except while objects are made or removed.
+    bool busy = state == ServerState::kCreating || state == ServerState::kDeleting || state == ServerState::kDeleted;
+    return busy ? JobStep::kNothing : JobStep::kBegin;
+  }
   if (state == passingState(kind)) return kind == JobKind::kCreate ? JobStep::kBegin : JobStep::kResume;
   switch (kind) {
     case JobKind::kCreate:
@@ -96,6 +103,8 @@ JobStep jobStep(JobKind kind, ServerState state) {
     case JobKind::kDelete:
       if (state == ServerState::kDeleted) return JobStep::kNothing;
       return canDelete(state) ? JobStep::kBegin : JobStep::kRefuse;
+    case JobKind::kRepair:
+      break;
   }
   return JobStep::kRefuse;
 }

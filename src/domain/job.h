@@ -15,6 +15,7 @@ enum class JobKind {
   kWake,       // start the game container
   kHibernate,  // stop the game container, its world saved
   kDelete,     // remove every Docker object of the server
+  kRepair,     // look at the server's containers and fix what disagrees with its row (reconcile)
 };
 
 enum class JobState {

@@ -6,6 +6,7 @@
 #include "core/money.h"
 #include "db/billing_repository.h"
 #include "db/server_repository.h"
+#include "db/stats_repository.h"
 #include "domain/billing.h"
 #include "domain/idle.h"
 
@@ -16,6 +17,9 @@ namespace {
 const char kLockName[] = "gsp-lifecycle";
 // A pass catches up at most this many hours of one server (after a long outage of the timer).
 const int kMaxHoursPerPass = 24;
+// Old stats rows removed per pass and table: bounded, so no pass holds long
+// locks; at one pass a minute it keeps up with far more samples than are written.
+const int kPruneBatch = 5000;
 
 }  // namespace
 
@@ -32,14 +36,27 @@ PassReport LifecyclePass::run(int64_t now) {
     return report;
   }
   report.ran = true;
+  reconcile(now, &report);
   charge(now, &report);
   sleepIdle(now, &report);
   warnLowCredit(&report);
-  // Samples are for the last minutes; a day's worth is more than enough.
-  db_.sql("DELETE FROM stats_samples WHERE sampled_at < FROM_UNIXTIME(?)").arg(now - 86400).update();
+  db::StatsRepository stats(db_);
+  report.rolled_up = stats.rollUp(now);
+  report.pruned = stats.prune(now, kPruneBatch);
   db_.sql("SELECT RELEASE_LOCK(?)").arg(kLockName).rows();
   report.round_trips = static_cast<int>(db_.statementsRun() - statements_before);
   return report;
+}
+
+void LifecyclePass::reconcile(int64_t now, PassReport* report) {
+  Result<orchestration::ReconcileReport> r = servers_.reconcile(now);
+  if (!r.isOk()) {
+    // Nothing is judged on a missing answer; the next pass tries again.
+    log::warn() << "reconcile skipped: " << r.status().message();
+    return;
+  }
+  report->reconciled = true;
+  report->reconcile = r.value();
 }
 
 void LifecyclePass::charge(int64_t now, PassReport* report) {
@@ -90,8 +107,6 @@ void LifecyclePass::sleepIdle(int64_t now, PassReport* report) {
   }
   rs.reset();
   for (const Candidate& c : candidates) {
-    // A game with a CPU guard is sampled each pass while nobody plays, so five
-    // minutes of samples are there when its idle time is up.
     if (c.cpu_awake_percent > 0 && busyCpu(c.id, c.cpu_awake_percent, now)) continue;
     int64_t at = domain::idleSleepAt(c.facts);
     if (at < 0 || at > now) continue;
@@ -105,13 +120,7 @@ void LifecyclePass::sleepIdle(int64_t now, PassReport* report) {
 }
 
 bool LifecyclePass::busyCpu(int64_t server_id, int threshold_percent, int64_t now) {
-  Result<orchestration::ServerStats> stats = servers_.stats(server_id);
-  if (stats.isOk() && stats->running) {
-    db_.sql("INSERT INTO stats_samples (server_id, sampled_at, cpu_percent, memory_bytes) VALUES (?, FROM_UNIXTIME(?), ?, ?)")
-        .arg(server_id).arg(now).arg(stats->cpu_percent).arg(stats->memory_bytes).update();
-  } else {
-    log::warn() << "server " << server_id << ": no CPU figure (" << stats.status().message() << ")";
-  }
+  // The agent's reconcile at the start of this pass stored the latest sample.
   auto avg = db_.sql("SELECT AVG(cpu_percent) FROM stats_samples WHERE server_id = ? AND sampled_at > FROM_UNIXTIME(?) "
                      "AND sampled_at <= FROM_UNIXTIME(?)")
                  .arg(server_id).arg(now - 300).arg(now).rows();

@@ -1,8 +1,10 @@
-// One pass of gsp-lifecycle (ARCHITECTURE.md, "gsp-lifecycle"): charges the
+// One pass of gsp-lifecycle (ARCHITECTURE.md, "gsp-lifecycle"): asks the agent
+// to reconcile the engine with the rows (repairs, orphans, a usage sample of
+// every running server; orchestration/reconciler.h), charges the
 // hours of RUNNING servers whose paid time ran out, puts to sleep those whose
 // owner cannot pay the next hour and those nobody played on for their idle
-// minutes, and marks (or clears) users whose balance covers less than a few
-// hours of their running servers. It decides; the agent acts (a hibernate is a
+// minutes, marks (or clears) users whose balance covers less than a few hours
+// of their running servers, and rolls up and prunes the stats history. It decides; the agent acts (a hibernate is a
 // job, like any other). Two passes never run at once, on any host: a database
 // named lock. Every step is idempotent, so a pass killed at any instant is
 // completed by the next one.
@@ -24,6 +26,10 @@ struct PassReport {
   int out_of_credits = 0;
   int idle = 0;
   int warned = 0;    // users newly marked low on credit
+  bool reconciled = false;  // the agent answered the reconcile
+  orchestration::ReconcileReport reconcile;
+  int rolled_up = 0;  // hours of samples rolled up
+  int pruned = 0;     // old stats rows removed
   int round_trips = 0;  // SQL statements this pass ran (the benchmark's figure)
 };
 
@@ -39,8 +45,9 @@ class LifecyclePass {
   void charge(int64_t now, PassReport* report);
   void sleepIdle(int64_t now, PassReport* report);
   void warnLowCredit(PassReport* report);
-  // Samples the game's CPU now (through the agent) and says whether its average
-  // over the last 5 minutes is above `threshold_percent`.
+  void reconcile(int64_t now, PassReport* report);
+  // Whether the game's CPU, averaged over the samples of the last 5 minutes, is
+  // above `threshold_percent`.
   bool busyCpu(int64_t server_id, int threshold_percent, int64_t now);
 
   const Config& config_;

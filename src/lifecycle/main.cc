@@ -21,8 +21,9 @@ namespace {
 
 const char kUsage[] =
     "Usage: gsp-lifecycle [options] tick [--now=UNIX_SECONDS]\n\n"
-    "One pass: charge the running servers' hours, put to sleep those whose owner cannot\n"
-    "pay and those nobody played on, warn users low on credit.\n\n";
+    "One pass: have the agent reconcile the engine with the database (repairs, orphans,\n"
+    "usage samples), charge the running servers' hours, put to sleep those whose owner\n"
+    "cannot pay and those nobody played on, warn users low on credit, roll up stats.\n\n";
 
 // Takes --now=N out of argv (it is not a configuration option); -1 when absent, -2 when malformed.
 int64_t takeNow(std::vector<char*>* args) {
@@ -77,7 +78,14 @@ int main(int argc, char** argv, char** envp) {
     gsp::lifecycle::PassReport r = pass.run(now);
     if (r.ran) {
       gsp::log::info() << "pass at " << now << ": " << r.charged << " hour(s) charged, " << r.out_of_credits
-                       << " out of credits, " << r.idle << " idle, " << r.warned << " user(s) warned; "
+                       << " out of credits, " << r.idle << " idle, " << r.warned << " user(s) warned; reconcile: "
+                       << (r.reconciled ? std::to_string(r.reconcile.servers) + " servers, " +
+                                              std::to_string(r.reconcile.repairs) + " repair(s), " +
+                                              std::to_string(r.reconcile.orphans_removed) + " orphan(s) removed, " +
+                                              std::to_string(r.reconcile.sampled) + " sampled, " +
+                                              std::to_string(r.reconcile.docker_calls) + " docker calls"
+                                        : std::string("skipped"))
+                       << "; " << r.rolled_up << " hour(s) rolled up, " << r.pruned << " old stats row(s) removed; "
                        << r.round_trips << " statements";
     }
     return 0;

@@ -3,11 +3,16 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "core/log.h"
+#include "db/billing_repository.h"
 #include "db/catalog_repository.h"
 #include "docker/curl_unix_transport.h"
+#include "docker/log_stream.h"
+#include "domain/reconcile.h"
+#include "orchestration/reconciler.h"
 #include "domain/server_state.h"
 
 namespace gsp::orchestration {
@@ -20,6 +25,8 @@ using domain::ServerState;
 // mounted. The folder, not the socket file: nginx makes a new socket file each
 // time it starts, and a file mount would keep pointing at the old one.
 const char kProxyWebhookDir[] = "/run/gsp-webhook";
+// Where the proxy image has its program (proxy/docker/Dockerfile.proxy).
+const char kProxyBinary[] = "/usr/bin/gsp-proxy";
 // The proxy runs one event loop per worker thread and a few helpers.
 const int64_t kProxyPidsLimit = 64;
 
@@ -42,6 +49,12 @@ std::string proxyPortList(const std::vector<db::ServerPort>& ports) {
   std::string out;
   for (const db::ServerPort& p : ports) out += (out.empty() ? "" : ",") + p.protocol + ":" + std::to_string(p.internal_port);
   return out;
+}
+
+// Seconds since the epoch of an engine time; 0 for "never" or garbage.
+int64_t unixOf(const std::string& rfc3339) {
+  std::optional<int64_t> nanos = docker::parseRfc3339Nanos(rfc3339);
+  return nanos && *nanos > 0 ? *nanos / 1000000000 : 0;
 }
 
 docker::Protocol protocolOf(const std::string& name) {
@@ -186,33 +199,49 @@ Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::Game
   docker::DockerResult<docker::VolumeInfo> made_volume = docker_->createVolume(volume);
   if (!made_volume.isOk()) return Status::unavailable(explain("be created", made_volume.error()));
 
-  docker::ContainerSpec game_spec;
-  game_spec.name = objectName(server_id, "game");
-  game_spec.image = game.docker_image;
-  game_spec.env = envFromJson(game.default_env);
-  game_spec.labels = labels(server_id, "game");
-  game_spec.network = net.name;
-  game_spec.network_aliases = {"game"};
-  game_spec.mounts.push_back({docker::Mount::Type::kVolume, volume.name, game.data_path, false});
-  game_spec.restart = docker::RestartPolicy::kNo;
-  game_spec.memory_bytes = static_cast<int64_t>(game.min_ram_mb) << 20;
-  game_spec.memory_swap_bytes = game_spec.memory_bytes;  // no swap: a game past its memory is stopped, not slowed
-  game_spec.nano_cpus = static_cast<int64_t>(game.min_cpu_millis) * 1000000;
-  game_spec.logs = docker::JsonFileLogs{};
-  game_spec.cap_drop = {"ALL"};
-  game_spec.cap_add = game.cap_add;
-  game_spec.no_new_privileges = true;
-  game_spec.pids_limit = game.pids_limit;
-  game_spec.ulimits = {{"nofile", game.nofile_limit, game.nofile_limit}};
-  docker::DockerResult<docker::CreatedContainer> game_container = docker_->createContainer(game_spec);
+  docker::DockerResult<docker::CreatedContainer> game_container = createGameContainer(s, game);
   if (!game_container.isOk()) return Status::unavailable(explain("be created", game_container.error()));
+  docker::DockerResult<std::string> proxy_container = createProxyContainer(s, game);
+  if (!proxy_container.isOk()) return Status::unavailable(explain("be created", proxy_container.error()));
+  Status started = startProxy(proxy_container.value());
+  if (!started.isOk()) return started;
+  db::ServerRepository(db_).setDockerObjects(server_id, net.name, volume.name, proxy_container.value(),
+                                             game_container->id);
+  return Status::ok();
+}
 
+docker::DockerResult<docker::CreatedContainer> DockerOrchestrator::createGameContainer(const db::ServerRecord& s,
+                                                                                     const db::GameImage& game) {
+  docker::ContainerSpec spec;
+  spec.name = objectName(s.id, "game");
+  spec.image = game.docker_image;
+  spec.env = envFromJson(game.default_env);
+  spec.labels = labels(s.id, "game");
+  spec.network = objectName(s.id, "net");
+  spec.network_aliases = {"game"};
+  spec.mounts.push_back({docker::Mount::Type::kVolume, objectName(s.id, "data"), game.data_path, false});
+  spec.restart = docker::RestartPolicy::kNo;
+  spec.memory_bytes = static_cast<int64_t>(game.min_ram_mb) << 20;
+  spec.memory_swap_bytes = spec.memory_bytes;  // no swap: a game past its memory is stopped, not slowed
+  spec.nano_cpus = static_cast<int64_t>(game.min_cpu_millis) * 1000000;
+  spec.logs = docker::JsonFileLogs{};
+  spec.cap_drop = {"ALL"};
+  spec.cap_add = game.cap_add;
+  spec.no_new_privileges = true;
+  spec.pids_limit = game.pids_limit;
+  spec.ulimits = {{"nofile", game.nofile_limit, game.nofile_limit}};
+  return docker_->createContainer(spec);
+}
+
+docker::DockerResult<std::string> DockerOrchestrator::createProxyContainer(const db::ServerRecord& s,
+                                                                         const db::GameImage& game) {
+  const int64_t server_id = s.id;
   const std::string socket = std::string(kProxyWebhookDir) + "/" + baseOf(config_.servers_webhook_socket);
   docker::ContainerSpec proxy;
   proxy.name = objectName(server_id, "proxy");
   proxy.image = config_.servers_proxy_image;
   proxy.labels = labels(server_id, "proxy");
-  proxy.network = net.name;
+  proxy.network = objectName(server_id, "net");
   proxy.env = {"GSP_PROXY_PORT=" + proxyPortList(s.ports),
                "GSP_PROXY_UPSTREAM_HOST=game",
                std::string("GSP_PROXY_WAKE_URL=unix:") + socket + ":/api/webhook/wake",
@@ -239,20 +268,20 @@ Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::Game
   proxy.cap_drop = {"ALL"};
   proxy.no_new_privileges = true;
   proxy.pids_limit = kProxyPidsLimit;
-  docker::DockerResult<docker::CreatedContainer> proxy_container = docker_->createContainer(proxy);
-  if (!proxy_container.isOk()) return Status::unavailable(explain("be created", proxy_container.error()));
-  docker::DockerStatus started = docker_->startContainer(proxy_container->id);
-  if (!started.isOk()) {
-    std::string message = explain("start its proxy", started.error());
-    const std::string& engine = started.error().engineMessage();
-    if (engine.find("port is already allocated") != std::string::npos ||
-        engine.find("address already in use") != std::string::npos)
-      return Status::conflict(message);
-    return Status::unavailable(message);
-  }
-  db::ServerRepository(db_).setDockerObjects(server_id, net.name, volume.name, proxy_container->id,
-                                             game_container->id);
-  return Status::ok();
+  docker::DockerResult<docker::CreatedContainer> made = docker_->createContainer(proxy);
+  if (!made.isOk()) return made.error();
+  return made->id;
+}
+
+Status DockerOrchestrator::startProxy(const std::string& container_id) {
+  docker::DockerStatus started = docker_->startContainer(container_id);
+  if (started.isOk()) return Status::ok();
+  std::string message = explain("start its proxy", started.error());
+  const std::string& engine = started.error().engineMessage();
+  if (engine.find("port is already allocated") != std::string::npos ||
+      engine.find("address already in use") != std::string::npos)
+    return Status::conflict(message);
+  return Status::unavailable(message);
 }
 
 Status DockerOrchestrator::wake(const db::ServerRecord& s, const std::string& cause, bool begin) {
@@ -265,6 +294,7 @@ Status DockerOrchestrator::wake(const db::ServerRecord& s, const std::string& ca
     servers.transition(s.id, ServerState::kStarting, ServerState::kError, "start failed", message);
     return Status::unavailable(message);
   }
+  tellProxy(s, "game-started");
   return Status::ok();
 }
 
@@ -280,9 +310,7 @@ Status DockerOrchestrator::hibernate(const db::ServerRecord& s, const std::strin
     return Status::unavailable(message);
   }
   servers.transition(s.id, ServerState::kStopping, ServerState::kSleeping, "the game stopped; its world is saved");
-  // Tell the proxy, so the next player wakes the game at once (proxy/README.md, signals).
-  docker::DockerStatus told = docker_->killContainer(s.proxy_container_id, "SIGUSR2");
-  if (!told.isOk()) log::warn() << "server " << s.id << ": could not tell the proxy: " << told.message();
+  tellProxy(s, "game-stopped");
   return Status::ok();
 }
 
@@ -298,6 +326,240 @@ Status DockerOrchestrator::destroy(const db::ServerRecord& s, const std::string&
   }
   servers.markDeleted(s.id, cause);
   return Status::ok();
+}
+
+void DockerOrchestrator::tellProxy(const db::ServerRecord& s, const char* news) {
+  // proxy/README.md, "Signals": `gsp-proxy notify` signals the proxy from
+  // inside its container. Not the engine's kill API: on Engine 20.10 that
+  // marks the container "stopped by hand", and an engine restart would then
+  // leave the proxy down (its restart policy no longer applies).
+  docker::DockerStatus told = docker_->execDetached(objectName(s.id, "proxy"), {kProxyBinary, "notify", news});
+  if (!told.isOk()) log::warn() << "server " << s.id << ": could not tell the proxy: " << told.message();
+}
+
+std::string DockerOrchestrator::logTail(const std::string& container_id, int lines) {
+  docker::LogOptions options;
+  options.tail = lines;
+  docker::DockerResult<std::vector<docker::LogLine>> got = docker_->containerLogs(container_id, options);
+  if (!got.isOk()) return "";
+  std::string text;
+  for (const docker::LogLine& l : got.value()) text += l.text + "\n";
+  return text;
+}
+
+Status DockerOrchestrator::repair(const db::ServerRecord& s, std::string* done) {
+  std::optional<db::GameImage> game = db::CatalogRepository(db_).find(s.game_image_id);
+  if (!game) return Status::internal("The server's game is missing from the catalog.");
+  docker::DockerResult<docker::ContainerInfo> proxy = docker_->inspectContainer(objectName(s.id, "proxy"));
+  if (!proxy.isOk() && !proxy.error().isNotFound()) return Status::unavailable(explain("be checked", proxy.error()));
+  docker::DockerResult<docker::ContainerInfo> game_c = docker_->inspectContainer(objectName(s.id, "game"));
+  if (!game_c.isOk() && !game_c.error().isNotFound()) return Status::unavailable(explain("be checked", game_c.error()));
+  docker::DockerResult<docker::NetworkInfo> net = docker_->inspectNetwork(objectName(s.id, "net"));
+  if (!net.isOk() && !net.error().isNotFound()) return Status::unavailable(explain("be checked", net.error()));
+  if (!net.isOk()) return rebuild(s, *game, done);
+
+  std::vector<std::string> did;
+  // The proxy first: the public address answers again whatever the game does.
+  Status proxied = repairProxy(s, *game, proxy, &did);
+  if (!proxied.isOk()) return proxied;
+
+  db::ServerRepository servers(db_);
+  std::string what;
+  Status settled;
+  if (!game_c.isOk()) {
+    bool fresh = false;
+    Status volume = ensureVolume(s.id, &fresh);
+    if (!volume.isOk()) return volume;
+    docker::DockerResult<docker::CreatedContainer> made = createGameContainer(s, *game);
+    if (!made.isOk()) return Status::unavailable(explain("get its game container back", made.error()));
+    std::optional<db::ServerRecord> now = servers.find(s.id);
+    if (now) servers.setDockerObjects(s.id, now->network_name, now->volume_name, now->proxy_container_id, made->id);
+    what = std::string("the game container was missing; made again") +
+           (fresh ? ", but its data volume was gone too: the world starts afresh" : " (its world is kept in its volume)");
+    if (domain::isBilled(s.state)) {
+      if (!servers.transition(s.id, s.state, ServerState::kSleeping, what))
+        return Status::conflict("The server changed state while it was being checked.");
+      tellProxy(s, "game-stopped");
+    } else {
+      servers.recordEvent(s.id, what);
+    }
+  } else {
+    const docker::ContainerInfo& g = game_c.value();
+    const bool started_in_this_state = unixOf(g.state.started_at) >= s.state_since_unix;
+    if (domain::isBilled(s.state) && !g.state.running) {
+      if (s.state == ServerState::kStarting && !started_in_this_state) {
+        // The wake was interrupted before the game was started: start it now.
+        docker::DockerStatus started = docker_->startContainer(g.id);
+        if (!started.isOk()) return Status::unavailable(explain("start", started.error()));
+        tellProxy(s, "game-started");
+        what = "started the game (its wake had been interrupted)";
+        servers.recordEvent(s.id, what);
+      } else {
+        settled = settleExit(s, g, proxy.isOk() ? &proxy.value() : nullptr, &what);
+      }
+    } else if (s.state == ServerState::kStarting && g.state.running &&
+               time(nullptr) - s.state_since_unix > game->start_timeout_seconds) {
+      settled = stopTimedOutStart(s, *game, &what);
+    } else if (s.state == ServerState::kSleeping && g.state.running) {
+      settled = adopt(s, &what);
+    }
+  }
+  if (!settled.isOk()) return settled;
+  if (!what.empty()) did.push_back(what);
+  *done = did.empty() ? "Nothing to repair: the server's containers are as they should be." : "";
+  for (const std::string& d : did) *done += (done->empty() ? "" : "; ") + d;
+  if (!did.empty()) log::info() << "server " << s.id << " repaired: " << *done;
+  return Status::ok();
+}
+
+Status DockerOrchestrator::ensureVolume(int64_t server_id, bool* fresh) {
+  docker::LabelFilter mine;
+  mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(server_id));
+  docker::DockerResult<std::vector<docker::VolumeInfo>> volumes = docker_->listVolumes(mine);
+  if (!volumes.isOk()) return Status::unavailable(explain("be checked", volumes.error()));
+  const std::string name = objectName(server_id, "data");
+  *fresh = std::none_of(volumes->begin(), volumes->end(), [&](const docker::VolumeInfo& v) { return v.name == name; });
+  if (!*fresh) return Status::ok();
+  docker::VolumeSpec volume;
+  volume.name = name;
+  volume.labels = labels(server_id, "data");
+  docker::DockerResult<docker::VolumeInfo> made = docker_->createVolume(volume);
+  return made.isOk() ? Status::ok() : Status::unavailable(explain("get its data volume back", made.error()));
+}
+
+Status DockerOrchestrator::rebuild(const db::ServerRecord& s, const db::GameImage& game, std::string* done) {
+  // Containers attached to a network that is gone cannot start again: both
+  // are made anew on a new network, around the data volume.
+  for (const char* role : {"proxy", "game"}) {
+    docker::DockerStatus removed = docker_->removeContainer(objectName(s.id, role), {true, false});
+    if (!removed.isOk() && !removed.error().isNotFound()) return Status::unavailable(explain("be rebuilt", removed.error()));
+  }
+  docker::NetworkSpec net;
+  net.name = objectName(s.id, "net");
+  net.labels = labels(s.id, "network");
+  docker::DockerResult<std::string> made_net = docker_->createNetwork(net);
+  if (!made_net.isOk()) return Status::unavailable(explain("get its network back", made_net.error()));
+  bool fresh = false;
+  Status volume = ensureVolume(s.id, &fresh);
+  if (!volume.isOk()) return volume;
+  docker::DockerResult<docker::CreatedContainer> game_c = createGameContainer(s, game);
+  if (!game_c.isOk()) return Status::unavailable(explain("be rebuilt", game_c.error()));
+  docker::DockerResult<std::string> proxy = createProxyContainer(s, game);
+  if (!proxy.isOk()) return Status::unavailable(explain("be rebuilt", proxy.error()));
+  Status started = startProxy(proxy.value());
+  if (!started.isOk()) return started;
+  db::ServerRepository servers(db_);
+  servers.setDockerObjects(s.id, net.name, objectName(s.id, "data"), proxy.value(), game_c->id);
+  *done = std::string("its network was missing; its containers were made again") +
+          (fresh ? ", and its data volume was gone too: the world starts afresh" : " (its world is kept)");
+  if (domain::isBilled(s.state)) {
+    if (!servers.transition(s.id, s.state, ServerState::kSleeping, *done))
+      return Status::conflict("The server changed state while it was being rebuilt.");
+  } else {
+    servers.recordEvent(s.id, *done);
+  }
+  log::info() << "server " << s.id << " repaired: " << *done;
+  return Status::ok();
+}
+
+Status DockerOrchestrator::repairProxy(const db::ServerRecord& s, const db::GameImage& game,
+                                       const docker::DockerResult<docker::ContainerInfo>& proxy,
+                                       std::vector<std::string>* did) {
+  db::ServerRepository servers(db_);
+  std::string what;
+  if (!proxy.isOk()) {
+    docker::DockerResult<std::string> made = createProxyContainer(s, game);
+    if (!made.isOk()) return Status::unavailable(explain("get its proxy back", made.error()));
+    Status started = startProxy(made.value());
+    if (!started.isOk()) return started;
+    std::optional<db::ServerRecord> now = servers.find(s.id);
+    if (now) servers.setDockerObjects(s.id, now->network_name, now->volume_name, made.value(), now->game_container_id);
+    what = "the proxy container was missing; made again, so the address answers";
+  } else if (!proxy->state.running) {
+    Status started = startProxy(proxy->id);
+    if (!started.isOk()) return started;
+    what = "the proxy container was stopped; started again, so the address answers";
+  } else {
+    return Status::ok();
+  }
+  servers.recordEvent(s.id, what);
+  did->push_back(what);
+  return Status::ok();
+}
+
+Status DockerOrchestrator::settleExit(const db::ServerRecord& s, const docker::ContainerInfo& game,
+                                      const docker::ContainerInfo* proxy, std::string* what) {
+  domain::GameExit exit;
+  exit.exit_code = game.state.exit_code;
+  exit.oom_killed = game.state.oom_killed;
+  // An engine going down stops the proxy with the game (a crash leaves the
+  // proxy alone); coming back, it may start the proxy again (restart policy).
+  // So: the proxy also stopped within a minute of the game, or started after it.
+  const int64_t finished = unixOf(game.state.finished_at);
+  const int64_t proxy_finished = proxy ? unixOf(proxy->state.finished_at) : 0;
+  exit.engine_restarted = proxy && finished > 0 &&
+                          (unixOf(proxy->state.started_at) >= finished ||
+                           (proxy_finished > 0 && std::llabs(proxy_finished - finished) <= 60));
+  const int64_t window = int64_t(config_.servers_crash_loop_minutes) * 60;
+  domain::ExitVerdict verdict = domain::judgeExit(exit, s.last_crash_unix, time(nullptr), window);
+  db::TransitionNote note;
+  note.detail = logTail(game.id, 20);
+  note.crash = verdict == domain::ExitVerdict::kCrash || verdict == domain::ExitVerdict::kCrashLoop;
+  *what = domain::describeExit(exit, verdict);
+  ServerState to = ServerState::kSleeping;
+  if (verdict == domain::ExitVerdict::kCrashLoop) {
+    to = ServerState::kError;
+    note.block_wakes = true;
+    note.message = "The game crashed twice within " + std::to_string(config_.servers_crash_loop_minutes) +
+                   " minutes (" + *what + "). Look at its console, then start it again.";
+  }
+  if (!db::ServerRepository(db_).transition(s.id, s.state, to, *what, note))
+    return Status::conflict("The server changed state while it was being checked.");
+  tellProxy(s, "game-stopped");
+  return Status::ok();
+}
+
+Status DockerOrchestrator::stopTimedOutStart(const db::ServerRecord& s, const db::GameImage& game, std::string* what) {
+  const int minutes = (game.start_timeout_seconds + 59) / 60;
+  db::TransitionNote note;
+  note.detail = logTail(s.game_container_id, 20);
+  docker::DockerStatus stopped =
+      docker_->stopContainer(s.game_container_id, std::chrono::seconds(config_.servers_stop_grace_seconds));
+  if (!stopped.isOk()) return Status::unavailable(explain("stop", stopped.error()));
+  *what = "the game did not accept players within " + std::to_string(minutes) + " min; stopped";
+  note.block_wakes = true;
+  note.message = "The game did not accept players within " + std::to_string(minutes) +
+                 " minutes. Look at its console, then start it again.";
+  if (!db::ServerRepository(db_).transition(s.id, ServerState::kStarting, ServerState::kError, *what, note))
+    return Status::conflict("The server changed state while it was being checked.");
+  tellProxy(s, "game-stopped");
+  return Status::ok();
+}
+
+Status DockerOrchestrator::adopt(const db::ServerRecord& s, std::string* what) {
+  *what = "adopted: its game was found running while the server slept (started outside the platform)";
+  if (!db::ServerRepository(db_).transition(s.id, ServerState::kSleeping, ServerState::kRunning, *what))
+    return Status::conflict("The server changed state while it was being checked.");
+  // Charged like any running server: paid an hour ahead from now.
+  if (db::BillingRepository(db_).chargeDueHour(s.id, time(nullptr)) == db::ChargeResult::kCannotPay) {
+    std::optional<db::ServerRecord> now = db::ServerRepository(db_).find(s.id);
+    if (now) hibernate(*now, "slept: out of credits", true);
+    *what += "; its owner cannot pay, so it sleeps";
+  }
+  return Status::ok();
+}
+
+bool DockerOrchestrator::settleIfGameDead(const db::ServerRecord& s, std::string* what) {
+  docker::DockerResult<docker::ContainerInfo> game = docker_->inspectContainer(objectName(s.id, "game"));
+  if (!game.isOk() || game->state.running) return false;  // missing: the next reconcile makes it again
+  // A STARTING whose start never happened is resumed by the wake, not judged.
+  if (s.state == ServerState::kStarting && unixOf(game->state.started_at) < s.state_since_unix) return false;
+  docker::DockerResult<docker::ContainerInfo> proxy = docker_->inspectContainer(objectName(s.id, "proxy"));
+  return settleExit(s, game.value(), proxy.isOk() ? &proxy.value() : nullptr, what).isOk();
+}
+
+Result<ReconcileReport> DockerOrchestrator::reconcile(int64_t sample_at, UsageMeter& usage) {
+  return Reconciler(config_, db_, *docker_, usage, stats_).run(sample_at);
 }
 
 Result<ServerLogs> DockerOrchestrator::logs(int64_t server_id, int tail, int64_t since_unix_nanos) {

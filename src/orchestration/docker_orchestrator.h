@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "db/database.h"
@@ -20,6 +21,7 @@
 #include "docker/docker_client.h"
 #include "orchestration/server_operations.h"
 #include "orchestration/stats_sampler.h"
+#include "orchestration/usage_meter.h"
 
 namespace gsp::orchestration {
 
@@ -47,6 +49,26 @@ class DockerOrchestrator {
   // network and the volume; the row stays for the ledger.
   Status destroy(const db::ServerRecord& server, const std::string& cause, bool begin);
 
+  // REPAIR (reconcile, docs/design.md): looks at the server's containers now
+  // and fixes what disagrees with its state. A missing proxy is made again, a
+  // stopped one started; a missing game container is made again (its world is
+  // in the volume); a missing network, both containers with it. A game that
+  // exited while STARTING or RUNNING is judged
+  // (engine restart, clean exit, crash, crash loop): the server sleeps, or goes
+  // to ERROR after a crash loop. A game still starting past its catalog
+  // timeout is stopped (ERROR). A game running while the server sleeps is
+  // adopted (RUNNING, charged). Each change is conditional on the state the
+  // repair saw, so a user's act that came first wins. `*done` says what it did.
+  Status repair(const db::ServerRecord& server, std::string* done);
+  // For a wake of a STARTING or RUNNING server (a player could not reach its
+  // game): when the game is not running, judges its exit as repair() does.
+  // True when the server moved (to SLEEPING, or to ERROR after a crash loop).
+  bool settleIfGameDead(const db::ServerRecord& server, std::string* what);
+
+  // The agent's side of a lifecycle pass (reconciler.h): repairs queued as
+  // jobs, orphans removed, usage sampled at `sample_at`.
+  Result<ReconcileReport> reconcile(int64_t sample_at, UsageMeter& usage);
+
   // The game container's last `tail` lines, or those after `since_unix_nanos` when > 0.
   Result<ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix_nanos);
   Result<ServerStats> stats(int64_t server_id);
@@ -61,6 +83,31 @@ class DockerOrchestrator {
   Status ensureImage(const std::string& image, const ProgressFn& progress);
   // One try at making the objects; kConflict when a public port is taken.
   Status makeObjects(const db::ServerRecord& server, const db::GameImage& game);
+  docker::DockerResult<docker::CreatedContainer> createGameContainer(const db::ServerRecord& server,
+                                                                     const db::GameImage& game);
+  // The proxy container's id.
+  docker::DockerResult<std::string> createProxyContainer(const db::ServerRecord& server, const db::GameImage& game);
+  // kConflict when one of its public ports is taken.
+  Status startProxy(const std::string& container_id);
+  // repair()'s steps. rebuild(): the network is gone, so both containers are
+  // made again on a new one, around the data volume.
+  Status rebuild(const db::ServerRecord& server, const db::GameImage& game, std::string* done);
+  // Makes the data volume unless it exists; `*fresh` says it had to.
+  Status ensureVolume(int64_t server_id, bool* fresh);
+  // `proxy` is the proxy as found before the repair (null:
+  // missing), which tells an engine restart from a crash.
+  Status repairProxy(const db::ServerRecord& server, const db::GameImage& game,
+                     const docker::DockerResult<docker::ContainerInfo>& proxy, std::vector<std::string>* did);
+  Status settleExit(const db::ServerRecord& server, const docker::ContainerInfo& game,
+                    const docker::ContainerInfo* proxy, std::string* what);
+  Status stopTimedOutStart(const db::ServerRecord& server, const db::GameImage& game, std::string* what);
+  Status adopt(const db::ServerRecord& server, std::string* what);
+  // The game's last lines, one per line, for a history event ("" when unreadable).
+  std::string logTail(const std::string& container_id, int lines);
+  // Tells the proxy "game-started" (it watches for the game to accept, so
+  // STARTING becomes RUNNING with no player) or "game-stopped" (the next
+  // player wakes it at once).
+  void tellProxy(const db::ServerRecord& server, const char* news);
   std::map<std::string, std::string> labels(int64_t server_id, const std::string& role) const;
   // Removes every object of the server (missing ones are fine); the first error, if any.
   Status removeObjects(int64_t server_id);

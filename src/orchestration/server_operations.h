@@ -31,6 +31,15 @@ struct ServerStats {
   int64_t memory_limit_bytes = 0;
 };
 
+// What one reconcile did (orchestration/reconciler.h), for the lifecycle's log and benchmark.
+struct ReconcileReport {
+  int servers = 0;          // rows compared
+  int repairs = 0;          // jobs queued
+  int orphans_removed = 0;  // containers, networks and volumes
+  int sampled = 0;          // stats samples stored
+  int docker_calls = 0;
+};
+
 // Who asks for an act: a signed-in user (their id), or nobody in particular (a
 // player's connection, the lifecycle helper: user_id 0); `cause` says it in
 // words for the server's history ("woken by a player on 203.0.113.7").
@@ -57,6 +66,10 @@ class ServerOperations {
   // The game container's last `tail` lines, or those after `since_unix` when > 0.
   virtual Result<ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) = 0;
   virtual Result<ServerStats> stats(int64_t server_id) = 0;
+
+  // A lifecycle pass's look at the engine (orchestration/reconciler.h):
+  // repairs queued, orphans removed, usage samples stored at `at` (unix seconds).
+  virtual Result<ReconcileReport> reconcile(int64_t at) = 0;
 };
 
 }  // namespace gsp::orchestration

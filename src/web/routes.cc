@@ -24,6 +24,7 @@ std::vector<RouteSpec> routeTable() {
       {"GET", "/servers/{id:int}", Access::kUser, showServer},
       {"GET", "/servers/{id:int}/status", Access::kUser, serverStatus},
       {"GET", "/servers/{id:int}/logs", Access::kUser, serverLogs},
+      {"GET", "/servers/{id:int}/charts", Access::kUser, serverCharts},
       {"POST", "/servers/{id:int}/wake", Access::kUser, wakeServer},
       {"POST", "/servers/{id:int}/hibernate", Access::kUser, hibernateServer},
       {"POST", "/servers/{id:int}/keep-awake", Access::kUser, keepServerAwake},

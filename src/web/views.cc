@@ -200,6 +200,7 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
   c->SetIntValue("LIVE_CLIENTS", page.live_clients);
   c->SetValue("CREATED_AT", page.created_at);
   if (page.can_wake) c->ShowSection("CAN_WAKE");
+  c->SetValue("WAKE_LABEL", page.wake_label);
   if (page.can_hibernate) c->ShowSection("CAN_HIBERNATE");
   if (page.can_delete) c->ShowSection("CAN_DELETE");
   c->SetValue("PAID_UNTIL", page.paid_until.empty() ? "nothing paid ahead" : page.paid_until);
@@ -215,8 +216,26 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
     row->SetValue("FROM", e.from_state);
     row->SetValue("TO", e.to_state);
     row->SetValue("CAUSE", e.cause);
+    if (!e.detail.empty()) row->SetValueAndShowSection("DETAIL", e.detail, "HAS_DETAIL");
   }
   if (page.events.empty()) c->ShowSection("NO_EVENTS");
+  for (const char* range : {"1h", "24h", "7d"}) {
+    TemplateDictionary* tab = c->AddSectionDictionary("CHART_RANGE");
+    tab->SetValue("RANGE", range);
+    if (page.chart_range == range) tab->ShowSection("RANGE_CURRENT");
+    else tab->ShowSection("RANGE_OTHER");
+  }
+  c->SetValue("CHART_RANGE_NOW", page.chart_range);
+  // The SVG is markup made by chart_svg.cc, which escapes every text it inserts.
+  c->SetValue("CPU_CHART", page.cpu_chart_svg);
+  c->SetValue("MEMORY_CHART", page.memory_chart_svg);
+  c->SetValue("PLAYERS_CHART", page.players_chart_svg);
+  for (const DayCostView& d : page.week_costs) {
+    TemplateDictionary* day = c->AddSectionDictionary("COST_DAY");
+    day->SetValue("DAY", d.day);
+    day->SetIntValue("HOURS", d.hours);
+    day->SetValue("CHARGED", money::format(d.cents));
+  }
   return expand(templates_dir_, dict);
 }
 

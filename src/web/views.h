@@ -103,6 +103,14 @@ struct ServerEventView {
   std::string from_state;
   std::string to_state;
   std::string cause;
+  std::string detail;  // the game's last log lines (a crash); empty: none
+};
+
+// One day of the server page's cost line.
+struct DayCostView {
+  std::string day;  // "Mon 30"
+  int hours = 0;
+  int64_t cents = 0;
 };
 
 struct ServerPage {
@@ -131,7 +139,14 @@ struct ServerPage {
   int64_t month_charges_cents = 0;
   std::string sleep_line;        // "Sleeps in 12 min if nobody joins", while RUNNING
   bool can_keep_awake = false;
+  std::string wake_label;        // "Wake now", or "Start again" after an error
   std::vector<ServerEventView> events;
+  // The charts (already escaped SVG markup) for `chart_range` ("1h", "24h", "7d").
+  std::string chart_range;
+  std::string cpu_chart_svg;
+  std::string memory_chart_svg;
+  std::string players_chart_svg;
+  std::vector<DayCostView> week_costs;  // the last 7 days, today last
 };
 
 struct ErrorPage {

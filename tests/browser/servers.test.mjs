@@ -1,9 +1,11 @@
 // Headless Chromium: create a Demo Game server from the form, connect a TCP
-// client to its address, and watch its page update itself to RUNNING.
+// client to its address, and watch its page update itself to RUNNING; a
+// server's page drawing a day of its stats history.
 // Needs the Docker engine and images that scripts/test.sh prepares.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
+import { execFileSync } from "node:child_process";
 import { base, launch, shots, signIn } from "./browser.mjs";
 
 let browser;
@@ -67,6 +69,48 @@ test("create a server from the form; its page turns RUNNING after a player conne
   await dashboard.waitForFunction(() => [...document.querySelectorAll("[data-live-state]")].every((b) => b.textContent === "SLEEPING"),
                                   null, { timeout: 15000 });
   await dashboard.screenshot({ path: `${shots}/screenshot-dashboard-servers.png`, fullPage: true });
+  await context.close();
+});
+
+// Runs SQL on the test database (GSP_TEST_SQL: a mariadb command line).
+function sql(statement) {
+  execFileSync("/bin/sh", ["-c", `${process.env.GSP_TEST_SQL} -e "$1"`, "sh", statement]);
+}
+
+test("a server's page draws a day of its history as three charts, with the sleep as a gap", async () => {
+  // A reader in Berlin: the charts' times are shown in their zone, not in UTC.
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, timezoneId: "Europe/Berlin" });
+  const page = await context.newPage();
+  await signIn(page, `charts-${Date.now()}@example.com`, "/servers/create");
+  await page.getByText("Demo Game", { exact: true }).click();
+  await page.getByLabel("Server name").fill("Charted world");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await page.waitForURL(/\/servers\/\d+$/);
+  const id = Number(page.url().split("/").pop());
+  await page.getByRole("button", { name: "Wake now" }).waitFor({ timeout: 60000 });
+  // A day of minute samples, as the lifecycle's passes store them, asleep from 5 to 8 hours ago.
+  sql(`INSERT INTO stats_samples (server_id, sampled_at, cpu_percent, memory_bytes, players, net_in_bytes, net_out_bytes)
+       SELECT ${id}, UTC_TIMESTAMP() - INTERVAL seq MINUTE, 12 + 10 * SIN(seq / 45), (40 + 8 * SIN(seq / 120)) * 1048576,
+              IF(MOD(seq, 240) < 150, 1 + MOD(seq DIV 30, 3), 0), 1000, 5000
+       FROM seq_0_to_1439 WHERE seq NOT BETWEEN 300 AND 480`);
+  await page.goto(`${base}/servers/${id}?range=24h#activity`);
+  const charts = page.locator("#server-charts svg.chart");
+  assert.equal(await charts.count(), 3);
+  for (const label of ["CPU", "Memory", "Players"]) {
+    const svg = page.locator(`#server-charts svg[aria-label="${label}"]`);
+    assert.equal(await svg.count(), 1, label);
+    // The sleep splits the line: two runs of points (a path each), not a drop to zero.
+    const runs = await svg.locator("path.chart-line").count();
+    assert.ok(runs >= 2, `${label}: ${runs} line(s) over the gap`);
+  }
+  // The script wrote the times in the reader's zone over the UTC ones.
+  await page.waitForFunction(() => /^(CET|CEST|GMT\+[12])$/.test(document.querySelector("text.chart-tz")?.textContent),
+                             null, { timeout: 5000 });
+  await page.locator("#activity").screenshot({ path: `${shots}/screenshot-server-charts.png` });
+  // The 7-day view reads the hourly rows; 1 h the minute samples.
+  await page.getByRole("link", { name: "1h" }).click();
+  await page.waitForURL(/range=1h/);
+  assert.equal(await page.locator("#server-charts svg.chart").count(), 3);
   await context.close();
 });
 

@@ -14,7 +14,7 @@ class JobTest : public CppUnit::TestFixture {
 
  public:
   void namesRoundTrip() {
-    for (JobKind k : {JobKind::kCreate, JobKind::kWake, JobKind::kHibernate, JobKind::kDelete})
+    for (JobKind k : {JobKind::kCreate, JobKind::kWake, JobKind::kHibernate, JobKind::kDelete, JobKind::kRepair})
       CPPUNIT_ASSERT(parseJobKind(jobKindName(k)) == k);
     for (JobState s : {JobState::kQueued, JobState::kRunning, JobState::kDone, JobState::kFailed})
       CPPUNIT_ASSERT(parseJobState(jobStateName(s)) == s);

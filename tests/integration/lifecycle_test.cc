@@ -35,16 +35,6 @@ class LifecycleTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  // One pass; `now` 0: the real clock.
-  std::string tick(int64_t now = 0) {
-    int status = 0;
-    std::string out = gsp::test::runCommand(gsp::test::env("GSP_TEST_LIFECYCLE") + " tick" +
-                                                (now ? " --now=" + std::to_string(now) : ""),
-                                            &status);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
-    return out;
-  }
-
   int64_t count(const std::string& sql, int64_t arg) {
     auto rs = db_->sql(sql).arg(arg).rows();
     CPPUNIT_ASSERT(rs->next());
@@ -77,14 +67,6 @@ class LifecycleTest : public gsp::test::PlatformTest {
     db_->sql("UPDATE servers SET paid_until = paid_until - INTERVAL ? SECOND, running_since = running_since - "
              "INTERVAL ? SECOND, last_activity_at = last_activity_at - INTERVAL ? SECOND WHERE id = ?")
         .arg(seconds).arg(seconds).arg(seconds).arg(server).update();
-  }
-
-  int64_t runningServer(gsp::test::HttpClient& c, const std::string& name, const std::string& game = "demo-game") {
-    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, game), name);
-    int port = gsp::db::ServerRepository(*db_).find(id)->ports[0].public_port;
-    CPPUNIT_ASSERT_EQUAL(std::string("go\n"), gsp::test::tcpRoundTrip(port, "go\n", 60s));
-    gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
-    return id;
   }
 
   void threeHoursGiveThreeChargesAndRerunsAddNothing() {

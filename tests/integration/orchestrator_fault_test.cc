@@ -48,8 +48,14 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
   gsp::Config config_;
   std::unique_ptr<gsp::db::Database> db_;
   gsp::orchestration::StatsSampler sampler_;
+  std::vector<int64_t> rows_made_;  // their containers lived on a fake engine only
 
  public:
+  // Deleted again, so no later reconcile on the real engine repairs them.
+  void tearDown() override {
+    for (int64_t id : rows_made_) gsp::db::ServerRepository(*db_).markDeleted(id, "test over");
+  }
+
   void setUp() override {
     config_ = gsp::test::testConfig();
     config_.docker_timeout_seconds = 2;
@@ -70,6 +76,7 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
     n.port_max = config_.servers_port_max;
     auto id = gsp::db::ServerRepository(*db_).create(n);
     CPPUNIT_ASSERT(id.isOk());
+    rows_made_.push_back(id.value());
     return id.value();
   }
 

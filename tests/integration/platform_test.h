@@ -5,13 +5,16 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "core/config.h"
 #include "db/database.h"
+#include "db/server_repository.h"
 #include "docker/docker_client.h"
 #include "orchestration/docker_orchestrator.h"
+#include "net_client.h"
 #include "test_env.h"
 
 namespace gsp::test {
@@ -26,6 +29,25 @@ class PlatformTest : public CppUnit::TestFixture {
   }
 
  protected:
+  // One gsp-lifecycle pass (GSP_TEST_LIFECYCLE); `now` 0: the real clock.
+  std::string tick(int64_t now = 0) {
+    int status = 0;
+    std::string out =
+        runCommand(env("GSP_TEST_LIFECYCLE") + " tick" + (now ? " --now=" + std::to_string(now) : ""), &status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+    return out;
+  }
+
+  // A new server of `game`, woken by a player and RUNNING.
+  int64_t runningServer(HttpClient& c, const std::string& name, const std::string& game = "demo-game") {
+    using namespace std::chrono_literals;
+    int64_t id = createServer(c, *db_, gameId(*db_, game), name);
+    int port = db::ServerRepository(*db_).find(id)->ports[0].public_port;
+    CPPUNIT_ASSERT_EQUAL(std::string("go\n"), tcpRoundTrip(port, "go\n", 60s));
+    waitForState(*db_, id, domain::ServerState::kRunning, 60s);
+    return id;
+  }
+
   // No container, network or volume labelled for the server, and no public port held.
   void assertNothingLeftOf(int64_t server_id) {
     docker::LabelFilter mine;

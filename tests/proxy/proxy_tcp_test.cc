@@ -55,6 +55,7 @@ class ProxyTcpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(garbageOnEveryPortNeverCrashesIt);
   CPPUNIT_TEST(badConfigurationStopsWithAClearMessage);
   CPPUNIT_TEST(gameStoppedSignalMakesTheNextClientWake);
+  CPPUNIT_TEST(gameStartedSignalReportsItUpWithNoClient);
   CPPUNIT_TEST(sigtermStopsItWithExitCodeZero);
   CPPUNIT_TEST_SUITE_END();
 
@@ -397,6 +398,27 @@ class ProxyTcpTest : public CppUnit::TestFixture {
     std::string got;
     CPPUNIT_ASSERT(recvExact(d.get(), 7, &got, 5000));
     CPPUNIT_ASSERT_EQUAL(std::string("wake up"), got);
+  }
+
+  // The platform sends SIGUSR1 after it starts the game (a dashboard wake):
+  // with nobody connecting, the proxy probes it, never calls wake, and reports
+  // "upstream-up" as soon as it accepts, so the server becomes RUNNING.
+  void gameStartedSignalReportsItUpWithNoClient() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startProxy());
+    sleepMs(300);  // its start-up check found nothing
+    h.proxy().signal(SIGUSR1);
+    sleepMs(1200);  // a few probes fail while the game boots
+    CPPUNIT_ASSERT(h.startGame());
+    bool up = false;
+    for (int64_t t = nowMs(); !up && nowMs() - t < 5000; sleepMs(50)) {
+      for (const auto& r : h.hooks().calls("/activity")) {
+        if (r.text("reason") == "upstream-up" && r.body.find("\"upstream_up\":true") != std::string::npos) up = true;
+      }
+    }
+    CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), up);
+    CPPUNIT_ASSERT(h.proxyLog().find("SIGUSR1: the game was started") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(size_t(0), h.hooks().calls("/wake").size());
   }
 
   void sigtermStopsItWithExitCodeZero() {

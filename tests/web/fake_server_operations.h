@@ -23,6 +23,10 @@ class FakeServerOperations : public orchestration::ServerOperations {
     record("stats", id);
     return orchestration::ServerStats{};
   }
+  Result<orchestration::ReconcileReport> reconcile(int64_t at) override {
+    record("reconcile", at);
+    return orchestration::ReconcileReport{};
+  }
 
   Status answer;                    // what every call returns
   std::vector<std::string> calls;   // "wake 12", ...

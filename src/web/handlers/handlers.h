@@ -28,6 +28,7 @@ Response createServer(Context& ctx);
 Response showServer(Context& ctx);
 Response serverStatus(Context& ctx);
 Response serverLogs(Context& ctx);
+Response serverCharts(Context& ctx);
 Response wakeServer(Context& ctx);
 Response hibernateServer(Context& ctx);
 Response keepServerAwake(Context& ctx);

@@ -17,6 +17,7 @@
 #include "domain/server_state.h"
 #include "web/handlers/handlers.h"
 #include "web/pages.h"
+#include "web/server_charts.h"
 
 namespace gsp::web::handlers {
 
@@ -208,9 +209,33 @@ Response showServer(Context& ctx) {
   page.month_charges_cents = db::LedgerRepository(ctx.db).chargesForServerSince(s->id, utcMonthStart(now));
   page.sleep_line = sleepLine(*s, game ? game->idle_minutes : 15, now);
   page.can_keep_awake = s->state == ServerState::kRunning;
+  page.wake_label = s->state == ServerState::kError ? "Start again" : "Wake now";
   for (const db::ServerEvent& e : db::ServerRepository(ctx.db).events(s->id, 50))
-    page.events.push_back({e.created_at, e.from_state, e.to_state, e.cause});
+    page.events.push_back({e.created_at, e.from_state, e.to_state, e.cause, e.detail});
+  // An unknown range shows the default rather than an error: it is a view, not an act.
+  ChartRange range = parseChartRange(ctx.request.queryValue("range")).value_or(ChartRange::kDay);
+  page.chart_range = chartRangeName(range);
+  ServerCharts charts = buildServerCharts(ctx.db, s->id, range, now, page.cpu_millis, page.ram_mb);
+  page.cpu_chart_svg = std::move(charts.cpu_svg);
+  page.memory_chart_svg = std::move(charts.memory_svg);
+  page.players_chart_svg = std::move(charts.players_svg);
+  for (const DayCost& d : lastWeekCosts(ctx.db, s->id, now)) page.week_costs.push_back({utcDay(d.day_unix), d.hours, d.cents});
   return Response::html(200, ctx.views.server(ctx.layout(s->name, "dashboard"), page));
+}
+
+Response serverCharts(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return Response::json(404, "{\"error\":\"not found\"}");
+  std::optional<ChartRange> range = parseChartRange(ctx.request.queryValue("range"));
+  if (!range) return Response::json(400, "{\"error\":\"range is one of 1h, 24h, 7d\"}");
+  std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
+  ServerCharts charts = buildServerCharts(ctx.db, s->id, *range, time(nullptr), game ? game->min_cpu_millis : 1000,
+                                          game ? game->min_ram_mb : 1024);
+  return Response::json(200, nlohmann::json({{"range", chartRangeName(*range)},
+                                             {"cpu", charts.cpu_svg},
+                                             {"memory", charts.memory_svg},
+                                             {"players", charts.players_svg}})
+                                 .dump());
 }
 
 Response serverStatus(Context& ctx) {

@@ -76,8 +76,18 @@ Response webhookWake(Context& ctx) {
   Verified v = verify(ctx, "wake");
   if (!v.server) return v.refusal;
   const db::ServerRecord& s = *v.server;
-  if (s.state == ServerState::kStarting || s.state == ServerState::kRunning)
-    return reply(200, std::string("already ") + domain::stateName(s.state));
+  std::string client = stringField(v.body, "client");
+  if (s.state == ServerState::kStarting || s.state == ServerState::kRunning) {
+    // The proxy calls only when it cannot reach the game: it may have died
+    // since the last reconcile. The agent looks, and starts it again if so.
+    Status checked = ctx.servers->wake(s.id, {0, "a player came" + (client.empty() ? std::string() : " from " + client) +
+                                                    " while the server was " + domain::stateName(s.state)});
+    if (!checked.isOk() && checked.code() != Status::Code::kConflict) return reply(503, checked.message());
+    return reply(202, std::string("checking: the server is ") + domain::stateName(s.state));
+  }
+  // After a crash loop or a start timeout only the owner starts it again.
+  if (s.state == ServerState::kError && s.wake_blocked)
+    return reply(423, "the server stopped after an error; its owner must start it again");
   if (!domain::canWake(s.state)) return reply(409, domain::refusal("wake", s.state));
 
   std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s.game_image_id);
@@ -86,7 +96,6 @@ Response webhookWake(Context& ctx) {
       !domain::canStart(owner->credits_cents, game->price_cents_per_hour, s.paid_until_unix, time(nullptr)))
     return reply(402, "the owner has not enough credits to run the server");
 
-  std::string client = stringField(v.body, "client");
   std::string cause = "woken by a player" + (client.empty() ? std::string() : " on " + client);
   Status woke = ctx.servers->wake(s.id, {0, cause});
   if (!woke.isOk()) return reply(503, woke.message());
@@ -99,7 +108,10 @@ Response webhookActivity(Context& ctx) {
   const db::ServerRecord& s = *v.server;
   db::ServerRepository servers(ctx.db);
   auto count = [&](const char* key) { return static_cast<int>(std::clamp<int64_t>(intField(v.body, key), 0, 1000000)); };
-  servers.recordActivity(s.id, count("tcp_connections"), count("udp_sessions"), intField(v.body, "last_traffic_at"));
+  // Byte counts are deltas since the proxy's previous accepted report.
+  auto bytes = [&](const char* key) { return std::clamp<int64_t>(intField(v.body, key), 0, int64_t(1) << 50); };
+  servers.recordActivity(s.id, count("tcp_connections"), count("udp_sessions"), intField(v.body, "last_traffic_at"),
+                         bytes("bytes_from_clients"), bytes("bytes_to_clients"));
   auto up = v.body.find("upstream_up");
   if (up != v.body.end() && up->is_boolean() && up->get<bool>() && s.state == ServerState::kStarting &&
       servers.transition(s.id, ServerState::kStarting, ServerState::kRunning, "the game accepts players")) {

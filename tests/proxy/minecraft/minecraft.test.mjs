@@ -167,3 +167,17 @@ test('a login to a server whose owner is out of credits is told so', async () =>
   assert.match(reason, /credit has run out/, proxy.log());
   proxy.child.kill('SIGTERM');
 });
+
+test('a login to a server stopped after a crash loop is told its owner must start it', async () => {
+  const [pub, game] = [await freePort(), await freePort()];
+  const hooks = await startReceiver(() => {}, 423);
+  const proxy = await startProxy(pub, game, hooks.url);
+  const client = mc.createClient({ host: '127.0.0.1', port: pub, username: 'Alex', auth: 'offline', version: VERSION });
+  client.on('error', () => {});
+  const reason = await Promise.race([
+    new Promise((resolve) => client.on('disconnect', (p) => resolve(JSON.parse(p.reason).text))),
+    sleep(8000).then(() => 'no disconnect packet'),
+  ]);
+  assert.match(reason, /crashing repeatedly/, proxy.log());
+  proxy.child.kill('SIGTERM');
+});

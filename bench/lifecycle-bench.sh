@@ -37,7 +37,7 @@ PASS="$GSP_PREFIX/sbin/gsp-lifecycle --config=$STATE/gsp.ini tick"
 # 50 minutes, over N/10 users with plenty of credit.
 seed() {
   local n=$1 users=$(($1 / 10))
-  $SQL "DELETE FROM transactions; DELETE FROM jobs; DELETE FROM server_events; DELETE FROM server_ports;
+  $SQL "DELETE FROM stats_samples; DELETE FROM stats_hourly; DELETE FROM transactions; DELETE FROM jobs; DELETE FROM server_events; DELETE FROM server_ports;
         DELETE FROM servers; DELETE FROM sessions; DELETE FROM users;
         INSERT INTO users (email, provider, provider_subject, credits_cents)
           SELECT CONCAT('u', seq, '@bench'), 'google', CONCAT('u', seq), 1000000 FROM seq_1_to_$users;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/log.h"
 #include "db/database.h"
 #include "db/job_repository.h"
 #include "docker/fake_docker_server.h"
@@ -137,7 +138,7 @@ int main(int argc, char** argv, char** envp) {
   }
   std::vector<std::string> positional;
   ConfigLoad load = loadConfig(static_cast<int>(args.size()), args.data(), envp, &positional, ConfigFor::kAll);
-  if (load.outcome != ConfigLoad::Outcome::kOk) {
+  if (load.outcome != ConfigLoad::Outcome::kRun) {
     fprintf(stderr, "reconcile_bench: %s\n", load.text.c_str());
     return 2;
   }

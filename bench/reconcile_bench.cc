@@ -46,6 +46,9 @@ class BenchOperations : public orchestration::ServerOperations {
     return queue(id, domain::JobKind::kHibernate, by);
   }
   Status destroy(int64_t id, const orchestration::Asker& by) override { return queue(id, domain::JobKind::kDelete, by); }
+  Status backUp(int64_t, int64_t, const orchestration::Asker&) override { return Status::unavailable("bench"); }
+  Status restore(int64_t, int64_t, const orchestration::Asker&) override { return Status::unavailable("bench"); }
+  Status deleteBackup(int64_t, int64_t, const orchestration::Asker&) override { return Status::unavailable("bench"); }
   Result<orchestration::ServerLogs> logs(int64_t, int, int64_t) override { return Status::unavailable("bench"); }
   Result<orchestration::ServerStats> stats(int64_t) override { return Status::unavailable("bench"); }
   Result<orchestration::ReconcileReport> reconcile(int64_t at) override {

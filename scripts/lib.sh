@@ -29,7 +29,7 @@ umask 022
 # Debian packages the platform builds, runs and tests with.
 GSP_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libctemplate-dev libmysqlcppconn-dev libcurl4-openssl-dev libssl-dev
-  libboost-program-options-dev libcppunit-dev nlohmann-json3-dev
+  libboost-program-options-dev libcppunit-dev nlohmann-json3-dev zlib1g-dev
   mariadb-server mariadb-client nginx curl ca-certificates systemd iproute2 git
   chromium nodejs npm wrk docker.io docker-registry busybox-static netcat-openbsd
   clang libclang-rt-14-dev"
@@ -137,6 +137,8 @@ prepare_state() {
   install -d -m 0755 "$state/webhook"
   # gsp-agent's request socket: the agent creates it, the gsp group may enter.
   install -d -o "$GSP_AGENT_USER" -g "$GSP_WEB_USER" -m 0750 "$state/agent"
+  # Backups (the local target): the agent writes, nginx's group reads for downloads.
+  install -d -o "$GSP_AGENT_USER" -g "$GSP_NGINX_USER" -m 2750 "$state/backups"
 }
 
 # A TCP port nothing listens on, from the kernel.
@@ -228,6 +230,8 @@ object-prefix = ${GSP_OBJECT_PREFIX:-gsplocal}
 port-min = ${GSP_PORT_MIN:-30000}
 port-max = ${GSP_PORT_MAX:-30999}
 orphan-grace-seconds = ${GSP_ORPHAN_GRACE_SECONDS:-600}
+[backup]
+local-dir = $state/backups
 [agent]
 socket = $state/agent/agent.sock
 socket-group = $GSP_WEB_USER
@@ -311,7 +315,7 @@ start_nginx() {
   require_reachable "$GSP_NGINX_USER" "nginx's worker" "$static_dir/style.css" "$state/web" "$state/nginx"
   sh "$GSP_ROOT/nginx/render-site.sh" "$GSP_ROOT/nginx/gsp-site.conf.in" listen="127.0.0.1:$port" \
     fcgi_socket="$state/web/gsp-web.sock" webhook_socket="$state/webhook/webhook.sock" \
-    static_dir="$static_dir" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
+    static_dir="$static_dir" backup_dir="$state/backups" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
   sed -e "s|@state@|$state/nginx|g" -e "s|@user@|$GSP_NGINX_USER|g" \
     "$GSP_ROOT/nginx/local-nginx.conf.in" >"$state/nginx/nginx.conf"
   # The site includes fastcgi_params relative to nginx's configuration folder, as on Debian.

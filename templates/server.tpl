@@ -68,6 +68,28 @@
   </details>
   {{/CAN_DELETE}}
 </section>
+<section class="card" id="backups" aria-labelledby="backups-heading">
+  <div class="card-head">
+    <h2 id="backups-heading">Backups</h2>
+    {{#CAN_BACK_UP}}<form method="post" action="/servers/{{ID}}/backups"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Back up now</button></form>{{/CAN_BACK_UP}}
+  </div>
+  <p class="hint">The server's data, compressed. It keeps at most {{BACKUP_LIMIT}}; locked backups are never removed to make room. A backup taken while the game runs is a live copy.</p>
+  {{#NO_BACKUPS}}<p class="muted">No backups yet.</p>{{/NO_BACKUPS}}
+  <table class="backups">
+    {{#BACKUP}}<tr id="backup-{{BACKUP_ID}}">
+      <td><time>{{BACKUP_WHEN}} UTC</time><br><span class="muted">{{BACKUP_REASON}} · {{BACKUP_TARGET}}{{#BACKUP_LIVE}} · taken while running{{/BACKUP_LIVE}}{{#BACKUP_LOCKED}} · locked{{/BACKUP_LOCKED}}</span></td>
+      <td><span class="state state-{{BACKUP_STATE_CLASS}}">{{BACKUP_STATE}}</span>{{#HAS_BACKUP_MESSAGE}}<br><span class="backup-message">{{BACKUP_MESSAGE}}</span>{{/HAS_BACKUP_MESSAGE}}</td>
+      <td class="backup-size">{{BACKUP_SIZE}}</td>
+      <td class="action-row">
+        {{#BACKUP_DONE}}<a class="button button-small" href="/servers/{{ID}}/backups/{{BACKUP_ID}}/download">Download</a>
+        <form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/restore"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small" type="submit">{{RESTORE_LABEL}}</button></form>{{/BACKUP_DONE}}
+        {{#BACKUP_UNLOCKED}}<form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/lock"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small" type="submit">Lock</button></form>{{/BACKUP_UNLOCKED}}
+        {{#BACKUP_LOCKED}}<form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/unlock"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small" type="submit">Unlock</button></form>{{/BACKUP_LOCKED}}
+        {{#BACKUP_DELETABLE}}<form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/delete"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small button-danger" type="submit">Delete</button></form>{{/BACKUP_DELETABLE}}
+      </td>
+    </tr>{{/BACKUP}}
+  </table>
+</section>
 <section class="card" aria-labelledby="logs-heading">
   <h2 id="logs-heading">Console</h2>
   <pre id="server-logs" class="logs" data-server-id="{{ID}}" tabindex="0" aria-label="Server console output">Loading…</pre>

@@ -5,6 +5,8 @@
 #include <ctime>
 
 #include "core/log.h"
+#include "backup/backup_targets.h"
+#include "db/backup_repository.h"
 #include "db/catalog_repository.h"
 #include "db/server_repository.h"
 #include "db/user_repository.h"
@@ -15,8 +17,8 @@ namespace gsp::agent {
 using domain::JobKind;
 using domain::JobStep;
 
-JobExecutor::JobExecutor(db::Database& db, orchestration::DockerOrchestrator& orchestrator)
-    : db_(db), orchestrator_(orchestrator) {}
+JobExecutor::JobExecutor(const Config& config, db::Database& db, orchestration::DockerOrchestrator& orchestrator)
+    : config_(config), db_(db), orchestrator_(orchestrator) {}
 
 void JobExecutor::run(int64_t job_id) {
   for (int attempt = 1;; ++attempt) {
@@ -42,6 +44,9 @@ void JobExecutor::runOnce(int64_t job_id) {
     log::info() << "job " << job_id << " (" << domain::jobKindName(job->kind) << ", server " << job->server_id
                 << ") " << (ok ? "done" : "failed") << (message.empty() ? "" : ": ") << message;
   };
+
+  if (job->kind == JobKind::kBackup || job->kind == JobKind::kRestore || job->kind == JobKind::kDeleteBackup)
+    return runBackupJob(*job, finish);
 
   db::ServerRepository servers(db_);
   std::optional<db::ServerRecord> server = servers.find(job->server_id);
@@ -81,6 +86,56 @@ void JobExecutor::runOnce(int64_t job_id) {
   finish(acted.isOk(), acted.isOk() ? done : acted.message());
 }
 
+void JobExecutor::runBackupJob(const db::Job& job, const std::function<void(bool, const std::string&)>& finish) {
+  db::BackupRepository backups(db_);
+  std::optional<db::Backup> backup = backups.find(job.backup_id);
+  if (!backup) return finish(job.kind == JobKind::kDeleteBackup, "The backup was already deleted.");
+  std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
+  if (job.kind == JobKind::kDeleteBackup) {
+    // A failed backup may have no object at all: removing nothing is fine.
+    Status removed = backup->target == target->name() ? target->remove(backup->object_name)
+                                                       : Status::unavailable("The backup is on the " + backup->target +
+                                                                             " target, which this host does not use.");
+    if (!removed.isOk()) return finish(false, removed.message());
+    backups.markDeleted(backup->id);
+    return finish(true, "The backup is deleted.");
+  }
+
+  std::optional<db::ServerRecord> server = db::ServerRepository(db_).find(job.server_id);
+  auto failBackup = [&](const std::string& why) {
+    if (job.kind == JobKind::kBackup) backups.fail(backup->id, why);
+    finish(false, why);
+  };
+  if (!server) return failBackup("The server no longer exists.");
+  if (job.attempts > kMaxAttempts)
+    return failBackup("Given up after " + std::to_string(kMaxAttempts) + " interrupted attempts.");
+  if (domain::jobStep(job.kind, server->state) == JobStep::kRefuse)
+    return failBackup(domain::refusal(domain::jobAction(job.kind), server->state));
+
+  if (job.kind == JobKind::kBackup) {
+    Status taken = orchestrator_.backup(*server, *backup, [&](const std::string& text, int64_t done, int64_t total) {
+      db::JobRepository(db_).progress(job.id, text, done, total);
+    });
+    if (!taken.isOk()) return failBackup(taken.message());
+    return finish(true, "The backup is stored.");
+  }
+
+  // RESTORE: never while a backup of the server is being taken; asleep first.
+  if (backups.anyInProgress(server->id))
+    return finish(false, "A backup of this server is being taken; restore when it is done.");
+  if (domain::canHibernate(server->state) && server->state != domain::ServerState::kError) {
+    Status slept = orchestrator_.hibernate(*server, "put to sleep to restore a backup", true);
+    if (!slept.isOk()) return finish(false, slept.message());
+    server = db::ServerRepository(db_).find(job.server_id);
+    if (!server) return finish(false, "The server no longer exists.");
+  }
+  if (server->state != domain::ServerState::kSleeping && server->state != domain::ServerState::kError)
+    return finish(false, domain::refusal("restore", server->state));
+  std::string done;
+  Status restored = orchestrator_.restore(*server, *backup, &done);
+  finish(restored.isOk(), restored.isOk() ? done : restored.message());
+}
+
 Status JobExecutor::act(const db::Job& job, const db::ServerRecord& server, bool begin, std::string* done) {
   switch (job.kind) {
     case JobKind::kCreate:
@@ -107,6 +162,10 @@ Status JobExecutor::act(const db::Job& job, const db::ServerRecord& server, bool
       return orchestrator_.destroy(server, job.cause, begin);
     case JobKind::kRepair:
       return orchestrator_.repair(server, done);
+    case JobKind::kBackup:
+    case JobKind::kRestore:
+    case JobKind::kDeleteBackup:
+      break;  // runBackupJob()
   }
   return Status::internal("unknown job kind");
 }

@@ -8,7 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
+#include "core/config.h"
 #include "db/database.h"
 #include "db/job_repository.h"
 #include "orchestration/docker_orchestrator.h"
@@ -20,7 +23,7 @@ class JobExecutor {
   // A job run this many times without ending is failed (something kills the agent at it).
   static constexpr int kMaxAttempts = 3;
 
-  JobExecutor(db::Database& db, orchestration::DockerOrchestrator& orchestrator);
+  JobExecutor(const Config& config, db::Database& db, orchestration::DockerOrchestrator& orchestrator);
 
   // `job_id` must be RUNNING (claimed by this agent). A lost database
   // connection is retried once on a new one; other database errors escape.
@@ -30,7 +33,11 @@ class JobExecutor {
   void runOnce(int64_t job_id);
   // The outcome of the job's act (kOk: done), and what to say when done.
   Status act(const db::Job& job, const db::ServerRecord& server, bool begin, std::string* done_message);
+  // BACKUP, RESTORE and DELETE_BACKUP: about one backup row; a failed BACKUP
+  // marks its backup FAILED with the reason.
+  void runBackupJob(const db::Job& job, const std::function<void(bool, const std::string&)>& finish);
 
+  const Config& config_;
   db::Database& db_;
   orchestration::DockerOrchestrator& orchestrator_;
 };

@@ -95,7 +95,7 @@ int main(int argc, char** argv, char** envp) {
     orchestration::UsageMeter usage;
     agent::JobRunner runner(config, [&config, &stats]() -> agent::JobRunner::Work {
       auto own = std::make_shared<ServerThread>(config, stats);
-      auto executor = std::make_shared<agent::JobExecutor>(own->db, own->orchestrator);
+      auto executor = std::make_shared<agent::JobExecutor>(config, own->db, own->orchestrator);
       return [own, executor](int64_t job_id) { executor->run(job_id); };
     });
     agent::AgentServer server(options, [&config, &stats, &usage, &runner]() -> agent::AgentServer::Handler {

@@ -11,10 +11,7 @@ AgentOperations::AgentOperations(const Config& config, db::Database& db)
 Status AgentOperations::queue(int64_t server_id, domain::JobKind kind, const orchestration::Asker& by) {
   Result<int64_t> job = db::JobRepository(db_).enqueue(server_id, kind, by.cause, by.user_id);
   if (!job.isOk()) return job.status();
-  // The job is safe in the table: an agent that misses this poke finds it on its next poll.
-  Status poked = agent_.poke(job.value());
-  if (!poked.isOk()) log::warn() << "job " << job.value() << " queued, but the agent was not poked: " << poked.message();
-  return Status::ok();
+  return poke(job.value());
 }
 
 Status AgentOperations::provision(int64_t server_id, const orchestration::Asker& by) {
@@ -31,6 +28,28 @@ Status AgentOperations::hibernate(int64_t server_id, const orchestration::Asker&
 
 Status AgentOperations::destroy(int64_t server_id, const orchestration::Asker& by) {
   return queue(server_id, domain::JobKind::kDelete, by);
+}
+
+Status AgentOperations::poke(int64_t job_id) {
+  // The job is safe in the table: an agent that misses this poke finds it on its next poll.
+  Status poked = agent_.poke(job_id);
+  if (!poked.isOk()) log::warn() << "job " << job_id << " queued, but the agent was not poked: " << poked.message();
+  return Status::ok();
+}
+
+Status AgentOperations::backUp(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) {
+  return poke(db::JobRepository(db_).enqueueForBackup(server_id, backup_id, domain::JobKind::kBackup, by.cause, by.user_id));
+}
+
+Status AgentOperations::restore(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) {
+  Result<int64_t> job = db::JobRepository(db_).enqueue(server_id, domain::JobKind::kRestore, by.cause, by.user_id, backup_id);
+  if (!job.isOk()) return job.status();
+  return poke(job.value());
+}
+
+Status AgentOperations::deleteBackup(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) {
+  return poke(
+      db::JobRepository(db_).enqueueForBackup(server_id, backup_id, domain::JobKind::kDeleteBackup, by.cause, by.user_id));
 }
 
 Result<orchestration::ServerLogs> AgentOperations::logs(int64_t server_id, int tail, int64_t since_unix) {

@@ -25,11 +25,16 @@ class AgentOperations : public orchestration::ServerOperations {
   Status hibernate(int64_t server_id, const orchestration::Asker& by) override;
   Status destroy(int64_t server_id, const orchestration::Asker& by) override;
   Result<orchestration::ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) override;
+  Status backUp(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) override;
+  Status restore(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) override;
+  Status deleteBackup(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) override;
   Result<orchestration::ServerStats> stats(int64_t server_id) override;
   Result<orchestration::ReconcileReport> reconcile(int64_t at) override;
 
  private:
   Status queue(int64_t server_id, domain::JobKind kind, const orchestration::Asker& by);
+  // Tells the agent a job is queued; always kOk (a missed poke is found by its poll).
+  Status poke(int64_t job_id);
 
   db::Database& db_;
   AgentClient agent_;

@@ -103,6 +103,8 @@ po::options_description describeOptions() {
        "how often the agent looks for queued jobs it was not told about (50-60000)")
       ("agent.timeout-ms", po::value<int>()->default_value(10000),
        "how long a program waits for the agent's answer (100-600000)")
+      ("backup.local-dir", po::value<std::string>()->default_value("/var/lib/gsp/backups"),
+       "folder where gsp-agent keeps backups (the agent's; group www-data may read it, for downloads)")
       ("lifecycle.low-credit-hours", po::value<int>()->default_value(2),
        "warn a user whose balance pays fewer hours than this of their running servers (0-1000; 0: never)")
       ("docker.socket", po::value<std::string>()->default_value("/var/run/docker.sock"),
@@ -119,7 +121,7 @@ po::options_description describeOptions() {
 std::vector<std::string> sectionsOf(ConfigFor program) {
   switch (program) {
     case ConfigFor::kWeb: return {"web", "database", "auth", "billing", "servers", "agent", "log"};
-    case ConfigFor::kAgent: return {"database", "servers", "agent", "docker", "log"};
+    case ConfigFor::kAgent: return {"database", "servers", "agent", "docker", "backup", "log"};
     case ConfigFor::kAdmin: return {"database", "admin", "agent", "log"};
     case ConfigFor::kLifecycle: return {"database", "agent", "lifecycle", "log"};
     case ConfigFor::kAll: break;
@@ -189,6 +191,8 @@ std::string validate(Config* c, const po::variables_map& vm) {
   if (!(err = range("lifecycle.low-credit-hours", c->lifecycle_low_credit_hours, 0, 1000)).empty()) return err;
   if (!(err = range("agent.poll-ms", c->agent_poll_ms, 50, 60000)).empty()) return err;
   if (!(err = range("agent.timeout-ms", c->agent_timeout_ms, 100, 600000)).empty()) return err;
+  if (c->backup_local_dir.size() < 2 || c->backup_local_dir[0] != '/' || c->backup_local_dir.back() == '/')
+    return "invalid value for backup.local-dir: must be an absolute path without a trailing slash";
   if (c->agent_socket.empty() || c->agent_socket[0] != '/' || c->agent_socket.size() > 107)
     return "invalid value for agent.socket: must be an absolute path of at most 107 bytes";
   if (c->servers_proxy_image.empty() || c->servers_proxy_image.find_first_of(" \t") != std::string::npos)
@@ -364,6 +368,7 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.agent_max_jobs = vm["agent.max-jobs"].as<int>();
   c.agent_poll_ms = vm["agent.poll-ms"].as<int>();
   c.agent_timeout_ms = vm["agent.timeout-ms"].as<int>();
+  c.backup_local_dir = vm["backup.local-dir"].as<std::string>();
   c.lifecycle_low_credit_hours = vm["lifecycle.low-credit-hours"].as<int>();
   c.docker_socket = vm["docker.socket"].as<std::string>();
   c.docker_timeout_seconds = vm["docker.timeout-seconds"].as<int>();

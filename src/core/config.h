@@ -67,6 +67,9 @@ struct Config {
   int agent_poll_ms = 0;            // how often the agent looks for jobs it was not poked for
   int agent_timeout_ms = 0;         // how long an asker waits for an answer
 
+  // [backup]
+  std::string backup_local_dir;  // where the agent keeps backups (the local target)
+
   // [lifecycle]
   int lifecycle_low_credit_hours = 0;  // warn when the balance covers fewer hours of running servers
 

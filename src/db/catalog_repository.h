@@ -35,6 +35,7 @@ struct GameImage {
   int pids_limit = 512;
   int nofile_limit = 16384;
   int start_timeout_seconds = 300;  // a game not accepting players by then ends in ERROR (sql/008)
+  int backup_limit = 5;             // backups a server keeps (sql/009)
   std::vector<GamePort> ports;  // sorted by internal port, then protocol
 };
 

@@ -14,12 +14,12 @@ const int kDuplicateKey = 1062;
 const char kColumns[] =
     "SELECT id, server_id, kind, state, cause, COALESCE(requested_by_user_id, 0), progress_text, progress_done, "
     "progress_total, message, attempts, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), "
-    "COALESCE(DATE_FORMAT(finished_at, '%Y-%m-%d %H:%i:%s'), '') FROM jobs ";
+    "COALESCE(DATE_FORMAT(finished_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(backup_id, 0) FROM jobs ";
 
 }  // namespace
 
 Result<int64_t> JobRepository::enqueue(int64_t server_id, JobKind kind, const std::string& cause,
-                                       int64_t requested_by_user_id) {
+                                       int64_t requested_by_user_id, int64_t backup_id) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::optional<Job> active = load("active_server_id = ?", server_id);
     if (active) {
@@ -28,10 +28,12 @@ Result<int64_t> JobRepository::enqueue(int64_t server_id, JobKind kind, const st
                               "); try again when that is done.");
     }
     try {
-      Query q = db_.sql("INSERT INTO jobs (server_id, kind, active_server_id, cause, requested_by_user_id) "
-                        "VALUES (?, ?, ?, ?, ?)");
+      Query q = db_.sql("INSERT INTO jobs (server_id, kind, active_server_id, cause, requested_by_user_id, backup_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?)");
       q.arg(server_id).arg(domain::jobKindName(kind)).arg(server_id).arg(cause.substr(0, 255));
       if (requested_by_user_id > 0) q.arg(requested_by_user_id);
+      else q.argNull();
+      if (backup_id > 0) q.arg(backup_id);
       else q.argNull();
       q.update();
       return db_.lastInsertId();
@@ -41,6 +43,16 @@ Result<int64_t> JobRepository::enqueue(int64_t server_id, JobKind kind, const st
     }
   }
   return Status::conflict("The server is busy; try again in a moment.");
+}
+
+int64_t JobRepository::enqueueForBackup(int64_t server_id, int64_t backup_id, JobKind kind, const std::string& cause,
+                                        int64_t requested_by_user_id) {
+  Query q = db_.sql("INSERT INTO jobs (server_id, backup_id, kind, cause, requested_by_user_id) VALUES (?, ?, ?, ?, ?)");
+  q.arg(server_id).arg(backup_id).arg(domain::jobKindName(kind)).arg(cause.substr(0, 255));
+  if (requested_by_user_id > 0) q.arg(requested_by_user_id);
+  else q.argNull();
+  q.update();
+  return db_.lastInsertId();
 }
 
 std::optional<Job> JobRepository::load(const std::string& where, int64_t arg) {
@@ -60,6 +72,7 @@ std::optional<Job> JobRepository::load(const std::string& where, int64_t arg) {
   j.attempts = rs->getInt(11);
   j.created_at = rs->getString(12);
   j.finished_at = rs->getString(13);
+  j.backup_id = rs->getInt64(14);
   return j;
 }
 

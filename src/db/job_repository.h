@@ -30,6 +30,7 @@ struct Job {
   int attempts = 0;
   std::string created_at;   // "YYYY-MM-DD HH:MM:SS" UTC
   std::string finished_at;  // empty while active
+  int64_t backup_id = 0;    // BACKUP, RESTORE, DELETE_BACKUP: the backup it is about
 };
 
 class JobRepository {
@@ -39,8 +40,14 @@ class JobRepository {
   // Queues `kind` on the server. When a job is already active on it, a job of
   // the same kind is that job (a second wake is the same wake: its id is
   // returned), another kind is kConflict, naming what the server is busy with.
+  // `backup_id`: the backup a RESTORE restores.
   Result<int64_t> enqueue(int64_t server_id, domain::JobKind kind, const std::string& cause,
-                          int64_t requested_by_user_id = 0);
+                          int64_t requested_by_user_id = 0, int64_t backup_id = 0);
+
+  // A job about one backup. BACKUP and DELETE_BACKUP do not hold the server
+  // (a game may wake or sleep while it is backed up): they never conflict.
+  int64_t enqueueForBackup(int64_t server_id, int64_t backup_id, domain::JobKind kind, const std::string& cause,
+                           int64_t requested_by_user_id = 0);
 
   std::optional<Job> find(int64_t id);
   // The server's newest job, active or not.

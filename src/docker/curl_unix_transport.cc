@@ -23,8 +23,24 @@ struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
   bool sink_refused = false;
+  bool source_refused = false;
   bool too_large = false;
 };
+
+size_t onUpload(char* buffer, size_t one, size_t size, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  long n = -1;
+  try {
+    n = t->request->source(buffer, one * size);
+  } catch (...) {
+    // As for the sink: nothing may unwind through libcurl.
+  }
+  if (n < 0) {
+    t->source_refused = true;
+    return CURL_READFUNC_ABORT;
+  }
+  return static_cast<size_t>(n);
+}
 
 size_t onBody(char* data, size_t one, size_t size, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -79,7 +95,8 @@ DockerResult<HttpResponse> CurlUnixTransport::send(const HttpRequest& request) {
   CurlHeaders headers;
   // No "Expect: 100-continue" round trip before bodies.
   bool headers_ok = headers.append("Expect:");
-  if (!request.body.empty()) headers_ok = headers_ok && headers.append("Content-Type: application/json");
+  if (request.source) headers_ok = headers_ok && headers.append(("Content-Type: " + request.source_content_type).c_str());
+  else if (!request.body.empty()) headers_ok = headers_ok && headers.append("Content-Type: application/json");
   if (!headers_ok) return DockerError(ErrorKind::kLocal, "libcurl could not allocate headers");
 
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -91,7 +108,13 @@ DockerResult<HttpResponse> CurlUnixTransport::send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-  if (request.method == "POST") {
+  if (request.source) {
+    // An upload of unknown length: HTTP/1.1 chunked, read piece by piece.
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, onUpload);
+    curl_easy_setopt(h, CURLOPT_READDATA, &transfer);
+    if (request.method != "PUT") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else if (request.method == "POST") {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -120,6 +143,10 @@ DockerResult<HttpResponse> CurlUnixTransport::send(const HttpRequest& request) {
       return DockerError(ErrorKind::kTimeout, "Docker engine did not complete " + what + " within " +
                                                   std::to_string(timeout.count()) + " ms (" +
                                                   endpoint() + ")");
+    case CURLE_ABORTED_BY_CALLBACK:
+    case CURLE_READ_ERROR:
+      if (transfer.source_refused) return DockerError(ErrorKind::kLocal, "sender stopped the upload of " + what);
+      return DockerError(ErrorKind::kLocal, "could not send the body of " + what + ": " + detail);
     case CURLE_WRITE_ERROR:
       if (transfer.sink_refused) {
         return DockerError(ErrorKind::kLocal, "receiver stopped the transfer of " + what);

@@ -305,6 +305,23 @@ DockerStatus DockerClient::getArchive(const std::string& id, const std::string& 
   return statusOf(call(std::move(req), "read " + path + " from container " + id));
 }
 
+DockerStatus DockerClient::putArchive(const std::string& id, const std::string& path, const BodySource& source) {
+  if (auto e = checkName(id, "container")) return *e;
+  if (path.empty() || path[0] != '/') return DockerError(ErrorKind::kLocal, "an archive goes to an absolute path");
+  HttpRequest req = request("PUT", "/containers/" + segment(id) + "/archive" + Query().add("path", path).str());
+  req.source = source;
+  // The engine unpacks as it receives: the call lasts as long as the upload.
+  req.timeout = options_.archive_timeout;
+  return statusOf(call(std::move(req), "unpack an archive into container " + id));
+}
+
+DockerStatus DockerClient::renameContainer(const std::string& id, const std::string& new_name) {
+  if (auto e = checkName(id, "container")) return *e;
+  if (auto e = checkName(new_name, "container")) return *e;
+  return statusOf(call(request("POST", "/containers/" + segment(id) + "/rename" + Query().add("name", new_name).str()),
+                       "rename container " + id));
+}
+
 DockerStatus DockerClient::getArchiveToFile(const std::string& id, const std::string& path,
                                             const std::string& file) {
   DockerStatus result;

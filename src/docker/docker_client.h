@@ -107,6 +107,10 @@ class DockerClient {
   DockerResult<ContainerStats> containerStats(const std::string& id, bool one_shot = false);
   // A tar of `path` inside the container (running or not), streamed to `sink`.
   DockerStatus getArchive(const std::string& id, const std::string& path, const BodySink& sink);
+  // Unpacks the tar (plain, gzip, bzip2 or xz) that `source` streams into
+  // `path`, a folder in the container (running or not).
+  DockerStatus putArchive(const std::string& id, const std::string& path, const BodySource& source);
+  DockerStatus renameContainer(const std::string& id, const std::string& new_name);
   // The same into `file` (created or truncated; removed again on failure).
   DockerStatus getArchiveToFile(const std::string& id, const std::string& path, const std::string& file);
 

@@ -19,6 +19,10 @@ namespace gsp::docker {
 // stop the transfer (the call then fails with kLocal).
 using BodySink = std::function<bool(const char* data, size_t size)>;
 
+// Fills `buffer` with up to `size` bytes of a request body to upload; returns
+// how many (0: the body is complete), or -1 to stop the transfer (kLocal).
+using BodySource = std::function<long(char* buffer, size_t size)>;
+
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, DELETE, HEAD
   std::string target;          // path and query, already percent-encoded: "/v1.41/containers/json?all=1"
@@ -29,6 +33,10 @@ struct HttpRequest {
   // When set, a 2xx body streams here instead of into HttpResponse::body;
   // error bodies are still collected so their message can be reported.
   BodySink sink;
+  // When set, the request body streams from here (chunked) with this type,
+  // instead of `body`: an upload of unknown size in bounded memory.
+  BodySource source;
+  std::string source_content_type = "application/x-tar";
   // Cap on a collected body: an engine answer bigger than this is cut off (kBadResponse).
   size_t max_body_bytes = 64u << 20;
 };

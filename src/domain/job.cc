@@ -16,6 +16,9 @@ const KindName kKinds[] = {
     {JobKind::kHibernate, "HIBERNATE", "Going to sleep", "sleep"},
     {JobKind::kDelete, "DELETE", "Deleting the server", "delete"},
     {JobKind::kRepair, "REPAIR", "Checking the server", "check"},
+    {JobKind::kBackup, "BACKUP", "Backing up", "back up"},
+    {JobKind::kRestore, "RESTORE", "Restoring a backup", "restore"},
+    {JobKind::kDeleteBackup, "DELETE_BACKUP", "Deleting a backup", "delete a backup of"},
 };
 
 struct StateName {
@@ -79,12 +82,27 @@ ServerState passingState(JobKind kind) {
     case JobKind::kWake: return ServerState::kStarting;
     case JobKind::kHibernate: return ServerState::kStopping;
     case JobKind::kDelete: return ServerState::kDeleting;
-    case JobKind::kRepair: break;  // a repair has no passing state of its own
+    case JobKind::kRepair:
+    case JobKind::kBackup:
+    case JobKind::kRestore:
+    case JobKind::kDeleteBackup:
+      break;  // no passing state of their own
   }
   return ServerState::kError;
 }
 
 JobStep jobStep(JobKind kind, ServerState state) {
+  if (kind == JobKind::kDeleteBackup) return JobStep::kBegin;  // an object on the target; the server may be gone
+  if (kind == JobKind::kBackup) {
+    // Taken from a game that sleeps or runs; not while objects are made or removed.
+    bool busy = state == ServerState::kCreating || state == ServerState::kDeleting || state == ServerState::kDeleted;
+    return busy ? JobStep::kRefuse : JobStep::kBegin;
+  }
+  if (kind == JobKind::kRestore) {
+    // Asleep, or put to sleep first ("sleep and restore").
+    bool can = state == ServerState::kSleeping || state == ServerState::kError || canHibernate(state);
+    return can ? JobStep::kBegin : JobStep::kRefuse;
+  }
   if (kind == JobKind::kRepair) {
     // It acts from whatever state it finds, except while objects are made or removed.
     bool busy = state == ServerState::kCreating || state == ServerState::kDeleting || state == ServerState::kDeleted;
@@ -104,6 +122,9 @@ JobStep jobStep(JobKind kind, ServerState state) {
       if (state == ServerState::kDeleted) return JobStep::kNothing;
       return canDelete(state) ? JobStep::kBegin : JobStep::kRefuse;
     case JobKind::kRepair:
+    case JobKind::kBackup:
+    case JobKind::kRestore:
+    case JobKind::kDeleteBackup:
       break;
   }
   return JobStep::kRefuse;

@@ -16,6 +16,9 @@ enum class JobKind {
   kHibernate,  // stop the game container, its world saved
   kDelete,     // remove every Docker object of the server
   kRepair,     // look at the server's containers and fix what disagrees with its row (reconcile)
+  kBackup,     // stream the game's data to the backup target (does not hold the server)
+  kRestore,    // put a backup's data in place of the server's (asleep; holds the server)
+  kDeleteBackup,  // remove a backup's object from its target (does not hold the server)
 };
 
 enum class JobState {

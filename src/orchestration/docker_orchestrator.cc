@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <set>
 
+#include "backup/archive_encoder.h"
+#include "backup/backup_targets.h"
 #include "core/log.h"
+#include "db/backup_repository.h"
 #include "db/billing_repository.h"
 #include "db/catalog_repository.h"
 #include "docker/curl_unix_transport.h"
@@ -104,8 +107,18 @@ Status DockerOrchestrator::removeObjects(int64_t server_id) {
   };
   note(docker_->removeContainer(objectName(server_id, "proxy"), {true, false}));
   note(docker_->removeContainer(objectName(server_id, "game"), {true, false}));
+  note(docker_->removeContainer(objectName(server_id, "game-restore"), {true, false}));
   note(docker_->removeNetwork(objectName(server_id, "net")));
   note(docker_->removeVolume(objectName(server_id, "data"), true));
+  // A restore leaves the data in a volume of another name: every volume labelled for the server.
+  docker::LabelFilter mine;
+  mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(server_id));
+  docker::DockerResult<std::vector<docker::VolumeInfo>> volumes = docker_->listVolumes(mine);
+  if (volumes.isOk()) {
+    for (const docker::VolumeInfo& v : volumes.value()) note(docker_->removeVolume(v.name, true));
+  } else {
+    note(volumes.error());
+  }
   return first;
 }
 
@@ -211,15 +224,18 @@ Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::Game
 }
 
 docker::DockerResult<docker::CreatedContainer> DockerOrchestrator::createGameContainer(const db::ServerRecord& s,
-                                                                                     const db::GameImage& game) {
+                                                                                     const db::GameImage& game,
+                                                                                     const std::string& name) {
   docker::ContainerSpec spec;
-  spec.name = objectName(s.id, "game");
+  spec.name = name.empty() ? objectName(s.id, "game") : name;
   spec.image = game.docker_image;
   spec.env = envFromJson(game.default_env);
   spec.labels = labels(s.id, "game");
   spec.network = objectName(s.id, "net");
   spec.network_aliases = {"game"};
-  spec.mounts.push_back({docker::Mount::Type::kVolume, objectName(s.id, "data"), game.data_path, false});
+  // After a restore the data lives in the restored volume (the row names it).
+  const std::string volume = s.volume_name.empty() ? objectName(s.id, "data") : s.volume_name;
+  spec.mounts.push_back({docker::Mount::Type::kVolume, volume, game.data_path, false});
   spec.restart = docker::RestartPolicy::kNo;
   spec.memory_bytes = static_cast<int64_t>(game.min_ram_mb) << 20;
   spec.memory_swap_bytes = spec.memory_bytes;  // no swap: a game past its memory is stopped, not slowed
@@ -368,7 +384,7 @@ Status DockerOrchestrator::repair(const db::ServerRecord& s, std::string* done) 
   Status settled;
   if (!game_c.isOk()) {
     bool fresh = false;
-    Status volume = ensureVolume(s.id, &fresh);
+    Status volume = ensureVolume(s, &fresh);
     if (!volume.isOk()) return volume;
     docker::DockerResult<docker::CreatedContainer> made = createGameContainer(s, *game);
     if (!made.isOk()) return Status::unavailable(explain("get its game container back", made.error()));
@@ -412,17 +428,17 @@ Status DockerOrchestrator::repair(const db::ServerRecord& s, std::string* done) 
   return Status::ok();
 }
 
-Status DockerOrchestrator::ensureVolume(int64_t server_id, bool* fresh) {
+Status DockerOrchestrator::ensureVolume(const db::ServerRecord& s, bool* fresh) {
   docker::LabelFilter mine;
-  mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(server_id));
+  mine.equals("gsp.installation", config_.servers_object_prefix).equals("gsp.server_id", std::to_string(s.id));
   docker::DockerResult<std::vector<docker::VolumeInfo>> volumes = docker_->listVolumes(mine);
   if (!volumes.isOk()) return Status::unavailable(explain("be checked", volumes.error()));
-  const std::string name = objectName(server_id, "data");
+  const std::string name = s.volume_name.empty() ? objectName(s.id, "data") : s.volume_name;
   *fresh = std::none_of(volumes->begin(), volumes->end(), [&](const docker::VolumeInfo& v) { return v.name == name; });
   if (!*fresh) return Status::ok();
   docker::VolumeSpec volume;
   volume.name = name;
-  volume.labels = labels(server_id, "data");
+  volume.labels = labels(s.id, "data");
   docker::DockerResult<docker::VolumeInfo> made = docker_->createVolume(volume);
   return made.isOk() ? Status::ok() : Status::unavailable(explain("get its data volume back", made.error()));
 }
@@ -440,7 +456,7 @@ Status DockerOrchestrator::rebuild(const db::ServerRecord& s, const db::GameImag
   docker::DockerResult<std::string> made_net = docker_->createNetwork(net);
   if (!made_net.isOk()) return Status::unavailable(explain("get its network back", made_net.error()));
   bool fresh = false;
-  Status volume = ensureVolume(s.id, &fresh);
+  Status volume = ensureVolume(s, &fresh);
   if (!volume.isOk()) return volume;
   docker::DockerResult<docker::CreatedContainer> game_c = createGameContainer(s, game);
   if (!game_c.isOk()) return Status::unavailable(explain("be rebuilt", game_c.error()));
@@ -556,6 +572,126 @@ bool DockerOrchestrator::settleIfGameDead(const db::ServerRecord& s, std::string
   if (s.state == ServerState::kStarting && unixOf(game->state.started_at) < s.state_since_unix) return false;
   docker::DockerResult<docker::ContainerInfo> proxy = docker_->inspectContainer(objectName(s.id, "proxy"));
   return settleExit(s, game.value(), proxy.isOk() ? &proxy.value() : nullptr, what).isOk();
+}
+
+Status DockerOrchestrator::backup(const db::ServerRecord& s, const db::Backup& b, const ProgressFn& progress) {
+  std::optional<db::GameImage> game = db::CatalogRepository(db_).find(s.game_image_id);
+  if (!game) return Status::internal("The server's game is missing from the catalog.");
+  docker::DockerResult<docker::ContainerInfo> game_c = docker_->inspectContainer(objectName(s.id, "game"));
+  if (!game_c.isOk()) {
+    if (game_c.error().isNotFound())
+      return Status::unavailable("The server's game container is gone, so there is nothing to back up.");
+    return Status::unavailable(explain("be backed up", game_c.error()));
+  }
+  db::BackupRepository backups(db_);
+  if (!backups.start(b.id, game_c->state.running)) return Status::conflict("The backup was deleted.");
+  std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
+  Result<std::unique_ptr<backup::ObjectWriter>> writer = target->create(b.object_name);
+  if (!writer.isOk()) return writer.status();
+  backup::ArchiveEncoder encoder(*writer.value());
+  Status written;
+  auto last = std::chrono::steady_clock::now();
+  // The engine's tar of the data path, running or not, streams through gzip to the target.
+  docker::DockerStatus read = docker_->getArchive(game_c->id, game->data_path, [&](const char* data, size_t size) {
+    written = encoder.write(data, size);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last >= std::chrono::seconds(1)) {
+      last = now;
+      backups.progress(b.id, encoder.bytesRead(), encoder.bytesStored());
+      progress("Backing up", encoder.bytesRead(), 0);
+    }
+    return written.isOk();
+  });
+  if (!written.isOk()) return written;  // the writer aborts as it goes
+  if (!read.isOk()) return Status::unavailable(explain("be backed up", read.error()));
+  Status finished = encoder.finish();
+  if (finished.isOk()) finished = writer.value()->commit(encoder.sums());
+  if (!finished.isOk()) return finished;
+  const backup::ArchiveSums& sums = encoder.sums();
+  backups.succeed(b.id, encoder.bytesRead(), sums.size, sums.sha256_hex, sums.md5_base64, sums.crc32c_base64);
+  log::info() << "server " << s.id << ": backup " << b.id << " stored, " << encoder.bytesRead() << " bytes read, "
+              << sums.size << " stored";
+  return Status::ok();
+}
+
+Status DockerOrchestrator::restore(const db::ServerRecord& s, const db::Backup& b, std::string* done) {
+  std::optional<db::GameImage> game = db::CatalogRepository(db_).find(s.game_image_id);
+  if (!game) return Status::internal("The server's game is missing from the catalog.");
+  if (b.state != "DONE" || b.sha256.size() != 64) return Status::invalid("Only a finished backup can be restored.");
+  std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
+  if (b.target != target->name())
+    return Status::unavailable("The backup is kept on the " + b.target + " target, which this host does not use.");
+
+  // The data goes into a fresh volume through a new game container; the
+  // server switches to them only when the archive unpacked and matched.
+  db::ServerRecord fresh = s;
+  fresh.volume_name = objectName(s.id, "data") + "-r" + std::to_string(b.id);
+  const std::string staging = objectName(s.id, "game-restore");
+  auto discard = [&] {
+    docker_->removeContainer(staging, {true, false});
+    docker_->removeVolume(fresh.volume_name, true);
+  };
+  discard();  // what an interrupted earlier try left
+  docker::VolumeSpec volume;
+  volume.name = fresh.volume_name;
+  volume.labels = labels(s.id, "data");
+  docker::DockerResult<docker::VolumeInfo> made_volume = docker_->createVolume(volume);
+  if (!made_volume.isOk()) return Status::unavailable(explain("be restored", made_volume.error()));
+  docker::DockerResult<docker::CreatedContainer> staged = createGameContainer(fresh, *game, staging);
+  if (!staged.isOk()) {
+    discard();
+    return Status::unavailable(explain("be restored", staged.error()));
+  }
+
+  Result<std::unique_ptr<backup::ObjectReader>> reader = target->open(b.object_name);
+  if (!reader.isOk()) {
+    discard();
+    return reader.status();
+  }
+  backup::ArchiveDigests digests;
+  Status read_error;
+  const std::string& path = game->data_path;
+  const std::string parent = path.rfind('/') == 0 ? "/" : path.substr(0, path.rfind('/'));
+  docker::DockerStatus unpacked = docker_->putArchive(staged->id, parent, [&](char* buffer, size_t size) -> long {
+    Result<size_t> n = reader.value()->read(buffer, size);
+    if (!n.isOk()) {
+      read_error = n.status();
+      return -1;
+    }
+    digests.update(buffer, n.value());
+    return static_cast<long>(n.value());
+  });
+  backup::ArchiveSums sums = digests.finish();
+  if (!read_error.isOk() || !unpacked.isOk() || sums.sha256_hex != b.sha256) {
+    discard();
+    std::string why = !read_error.isOk() ? read_error.message()
+                      : !unpacked.isOk() ? "it could not be unpacked (" +
+                                               (unpacked.error().engineMessage().empty() ? unpacked.message()
+                                                                                         : unpacked.error().engineMessage()) +
+                                               ")"
+                                         : "it does not match its checksum (corrupt, cut short or not this backup)";
+    return Status::unavailable("The backup was not restored: " + why + ". The server's data is as it was.");
+  }
+
+  // Unpacked and verified: the server switches to the new container and volume.
+  docker::DockerStatus removed = docker_->removeContainer(objectName(s.id, "game"), {true, false});
+  if (!removed.isOk() && !removed.error().isNotFound()) {
+    discard();
+    return Status::unavailable(explain("be restored", removed.error()));
+  }
+  docker::DockerStatus renamed = docker_->renameContainer(staged->id, objectName(s.id, "game"));
+  if (!renamed.isOk()) return Status::unavailable(explain("be restored", renamed.error()));
+  db::ServerRepository servers(db_);
+  servers.setDockerObjects(s.id, s.network_name, fresh.volume_name, s.proxy_container_id, staged->id);
+  const std::string old_volume = s.volume_name.empty() ? objectName(s.id, "data") : s.volume_name;
+  if (old_volume != fresh.volume_name) {
+    docker::DockerStatus dropped = docker_->removeVolume(old_volume, true);
+    if (!dropped.isOk()) log::warn() << "server " << s.id << ": the old data volume stays: " << dropped.message();
+  }
+  *done = "Restored the backup of " + b.created_at + " UTC.";
+  servers.recordEvent(s.id, "restored the backup of " + b.created_at + " UTC (" + std::to_string(b.bytes_read) +
+                                " bytes of data)");
+  return Status::ok();
 }
 
 Result<ReconcileReport> DockerOrchestrator::reconcile(int64_t sample_at, UsageMeter& usage) {

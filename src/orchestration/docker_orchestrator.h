@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "db/backup_repository.h"
 #include "db/database.h"
 #include "db/server_repository.h"
 #include "docker/docker_client.h"
@@ -65,6 +66,16 @@ class DockerOrchestrator {
   // True when the server moved (to SLEEPING, or to ERROR after a crash loop).
   bool settleIfGameDead(const db::ServerRecord& server, std::string* what);
 
+  // BACKUP: streams the game's data path out of its container (running or
+  // not) through gzip to the configured target, with the backup's progress
+  // and sums in its row. Memory stays bounded whatever the data's size.
+  Status backup(const db::ServerRecord& server, const db::Backup& backup, const ProgressFn& progress);
+  // RESTORE (the server asleep): unpacks the backup into a fresh volume
+  // through a new game container while checking its SHA-256; only when both
+  // succeed does the server switch to them (the old ones are removed).
+  // Otherwise nothing of the server changes.
+  Status restore(const db::ServerRecord& server, const db::Backup& backup, std::string* done);
+
   // The agent's side of a lifecycle pass (reconciler.h): repairs queued as
   // jobs, orphans removed, usage sampled at `sample_at`.
   Result<ReconcileReport> reconcile(int64_t sample_at, UsageMeter& usage);
@@ -83,8 +94,10 @@ class DockerOrchestrator {
   Status ensureImage(const std::string& image, const ProgressFn& progress);
   // One try at making the objects; kConflict when a public port is taken.
   Status makeObjects(const db::ServerRecord& server, const db::GameImage& game);
+  // Named "<prefix>-<id>-game" unless `name` says otherwise; mounts the row's volume.
   docker::DockerResult<docker::CreatedContainer> createGameContainer(const db::ServerRecord& server,
-                                                                     const db::GameImage& game);
+                                                                     const db::GameImage& game,
+                                                                     const std::string& name = "");
   // The proxy container's id.
   docker::DockerResult<std::string> createProxyContainer(const db::ServerRecord& server, const db::GameImage& game);
   // kConflict when one of its public ports is taken.
@@ -93,7 +106,7 @@ class DockerOrchestrator {
   // made again on a new one, around the data volume.
   Status rebuild(const db::ServerRecord& server, const db::GameImage& game, std::string* done);
   // Makes the data volume unless it exists; `*fresh` says it had to.
-  Status ensureVolume(int64_t server_id, bool* fresh);
+  Status ensureVolume(const db::ServerRecord& server, bool* fresh);
   // `proxy` is the proxy as found before the repair (null:
   // missing), which tells an engine restart from a crash.
   Status repairProxy(const db::ServerRecord& server, const db::GameImage& game,

@@ -63,6 +63,13 @@ class ServerOperations {
   // Removes both containers, the network and the volume; the row stays for the ledger.
   virtual Status destroy(int64_t server_id, const Asker& by) = 0;
 
+  // Backups (db/backup_repository.h; the row is written by the asker). A
+  // backup and a backup's deletion never conflict with the server's acts; a
+  // restore holds the server (kConflict while another act runs on it).
+  virtual Status backUp(int64_t server_id, int64_t backup_id, const Asker& by) = 0;
+  virtual Status restore(int64_t server_id, int64_t backup_id, const Asker& by) = 0;
+  virtual Status deleteBackup(int64_t server_id, int64_t backup_id, const Asker& by) = 0;
+
   // The game container's last `tail` lines, or those after `since_unix` when > 0.
   virtual Result<ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) = 0;
   virtual Result<ServerStats> stats(int64_t server_id) = 0;

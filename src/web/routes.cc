@@ -29,6 +29,12 @@ std::vector<RouteSpec> routeTable() {
       {"POST", "/servers/{id:int}/hibernate", Access::kUser, hibernateServer},
       {"POST", "/servers/{id:int}/keep-awake", Access::kUser, keepServerAwake},
       {"POST", "/servers/{id:int}/delete", Access::kUser, deleteServer},
+      {"POST", "/servers/{id:int}/backups", Access::kUser, createBackup},
+      {"POST", "/servers/{id:int}/backups/{bid:int}/restore", Access::kUser, restoreBackup},
+      {"POST", "/servers/{id:int}/backups/{bid:int}/lock", Access::kUser, lockBackup},
+      {"POST", "/servers/{id:int}/backups/{bid:int}/unlock", Access::kUser, unlockBackup},
+      {"POST", "/servers/{id:int}/backups/{bid:int}/delete", Access::kUser, deleteBackup},
+      {"GET", "/servers/{id:int}/backups/{bid:int}/download", Access::kUser, downloadBackup},
 
       {"POST", "/api/webhook/wake", Access::kInternal, webhookWake},
       {"POST", "/api/webhook/activity", Access::kInternal, webhookActivity},

@@ -230,6 +230,26 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
   c->SetValue("CPU_CHART", page.cpu_chart_svg);
   c->SetValue("MEMORY_CHART", page.memory_chart_svg);
   c->SetValue("PLAYERS_CHART", page.players_chart_svg);
+  for (const BackupView& b : page.backups) {
+    TemplateDictionary* row = c->AddSectionDictionary("BACKUP");
+    row->SetFormattedValue("BACKUP_ID", "%lld", static_cast<long long>(b.id));
+    row->SetValue("BACKUP_WHEN", b.created_at);
+    row->SetValue("BACKUP_STATE", b.state);
+    row->SetValue("BACKUP_STATE_CLASS", stateClass(b.state));
+    row->SetValue("BACKUP_SIZE", b.size);
+    row->SetValue("BACKUP_TARGET", b.target);
+    row->SetValue("BACKUP_REASON", b.reason);
+    if (!b.message.empty()) row->SetValueAndShowSection("BACKUP_MESSAGE", b.message, "HAS_BACKUP_MESSAGE");
+    if (b.taken_while_running) row->ShowSection("BACKUP_LIVE");
+    if (b.locked) row->ShowSection("BACKUP_LOCKED");
+    else row->ShowSection("BACKUP_UNLOCKED");
+    if (b.done) row->ShowSection("BACKUP_DONE");
+    if (b.state != "RUNNING" && b.state != "QUEUED" && !b.locked) row->ShowSection("BACKUP_DELETABLE");
+    row->SetValue("RESTORE_LABEL", page.restore_label);
+  }
+  if (page.backups.empty()) c->ShowSection("NO_BACKUPS");
+  c->SetIntValue("BACKUP_LIMIT", page.backup_limit);
+  if (page.can_back_up) c->ShowSection("CAN_BACK_UP");
   for (const DayCostView& d : page.week_costs) {
     TemplateDictionary* day = c->AddSectionDictionary("COST_DAY");
     day->SetValue("DAY", d.day);

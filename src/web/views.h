@@ -106,6 +106,20 @@ struct ServerEventView {
   std::string detail;  // the game's last log lines (a crash); empty: none
 };
 
+// One row of the server page's backup list.
+struct BackupView {
+  int64_t id = 0;
+  std::string created_at;  // "2026-11-30 10:00:00"
+  std::string state;       // QUEUED, RUNNING, DONE, FAILED
+  std::string size;        // "12.3 MB" stored; while RUNNING the bytes read and stored so far
+  std::string message;     // why it failed
+  std::string target;      // "local"
+  std::string reason;      // "manual", "on sleep", "daily"
+  bool taken_while_running = false;
+  bool locked = false;
+  bool done = false;       // download and restore offered
+};
+
 // One day of the server page's cost line.
 struct DayCostView {
   std::string day;  // "Mon 30"
@@ -147,6 +161,10 @@ struct ServerPage {
   std::string memory_chart_svg;
   std::string players_chart_svg;
   std::vector<DayCostView> week_costs;  // the last 7 days, today last
+  std::vector<BackupView> backups;     // newest first
+  int backup_limit = 0;
+  bool can_back_up = false;
+  std::string restore_label;           // "Restore", or "Sleep and restore" while it runs
 };
 
 struct ErrorPage {

@@ -23,6 +23,9 @@ class FakeServerOperations : public orchestration::ServerOperations {
     record("stats", id);
     return orchestration::ServerStats{};
   }
+  Status backUp(int64_t id, int64_t, const orchestration::Asker&) override { return record("backup", id); }
+  Status restore(int64_t id, int64_t, const orchestration::Asker&) override { return record("restore", id); }
+  Status deleteBackup(int64_t id, int64_t, const orchestration::Asker&) override { return record("delete-backup", id); }
   Result<orchestration::ReconcileReport> reconcile(int64_t at) override {
     record("reconcile", at);
     return orchestration::ReconcileReport{};

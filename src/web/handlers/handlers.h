@@ -2,6 +2,9 @@
 // A handler reads its Context and returns a Response; routes.cc wires them up.
 #pragma once
 
+#include <optional>
+
+#include "db/server_repository.h"
 #include "web/context.h"
 #include "web/response.h"
 
@@ -23,12 +26,22 @@ Response billing(Context& ctx);
 Response addFunds(Context& ctx);
 
 // server_handlers.cc
+// The server of the path's {id}, when the signed-in user may see it (its owner, an admin).
+std::optional<db::ServerRecord> loadServer(Context& ctx);
 Response showCreateServer(Context& ctx);
 Response createServer(Context& ctx);
 Response showServer(Context& ctx);
 Response serverStatus(Context& ctx);
 Response serverLogs(Context& ctx);
 Response serverCharts(Context& ctx);
+
+// backup_handlers.cc
+Response createBackup(Context& ctx);
+Response restoreBackup(Context& ctx);
+Response lockBackup(Context& ctx);
+Response unlockBackup(Context& ctx);
+Response deleteBackup(Context& ctx);
+Response downloadBackup(Context& ctx);
 Response wakeServer(Context& ctx);
 Response hibernateServer(Context& ctx);
 Response keepServerAwake(Context& ctx);

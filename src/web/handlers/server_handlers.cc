@@ -7,6 +7,7 @@
 
 #include "core/crypto.h"
 #include "core/money.h"
+#include "db/backup_repository.h"
 #include "db/catalog_repository.h"
 #include "db/job_repository.h"
 #include "db/ledger_repository.h"
@@ -63,11 +64,6 @@ Response renderCreate(Context& ctx, int status, int selected_game, const std::st
 }
 
 // The server of the {id} path parameter, if the signed-in user may see it.
-std::optional<db::ServerRecord> loadServer(Context& ctx) {
-  const std::string& id = ctx.request.pathParam("id");
-  return db::ServerRepository(ctx.db).findOwned(std::stoll(id), ctx.user->id, ctx.isAdmin());
-}
-
 domain::IdleFacts idleFacts(const db::ServerRecord& s, int idle_minutes) {
   domain::IdleFacts f;
   f.players = s.live_tcp_connections + s.live_udp_sessions;
@@ -134,6 +130,25 @@ Result<int64_t> createOnce(Context& ctx, const db::GameImage& game, const std::s
 }
 
 }  // namespace
+
+// "512 B", "3.4 KB", "12.3 MB", "1.2 GB" (powers of 1024).
+std::string byteSize(int64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int unit = 0;
+  while (v >= 1024 && unit < 4) {
+    v /= 1024;
+    ++unit;
+  }
+  char out[32];
+  snprintf(out, sizeof out, unit == 0 ? "%.0f %s" : "%.1f %s", v, units[unit]);
+  return out;
+}
+
+std::optional<db::ServerRecord> loadServer(Context& ctx) {
+  const std::string& id = ctx.request.pathParam("id");
+  return db::ServerRepository(ctx.db).findOwned(std::stoll(id), ctx.user->id, ctx.isAdmin());
+}
 
 Response showCreateServer(Context& ctx) {
   int selected = 0;
@@ -220,6 +235,25 @@ Response showServer(Context& ctx) {
   page.memory_chart_svg = std::move(charts.memory_svg);
   page.players_chart_svg = std::move(charts.players_svg);
   for (const DayCost& d : lastWeekCosts(ctx.db, s->id, now)) page.week_costs.push_back({utcDay(d.day_unix), d.hours, d.cents});
+  page.backup_limit = game ? game->backup_limit : 0;
+  page.can_back_up = s->state != ServerState::kCreating && s->state != ServerState::kDeleting;
+  page.restore_label = domain::isBilled(s->state) ? "Sleep and restore" : "Restore";
+  for (const db::Backup& b : db::BackupRepository(ctx.db).listForServer(s->id)) {
+    BackupView v;
+    v.id = b.id;
+    v.created_at = b.created_at;
+    v.state = b.state;
+    v.size = b.state == "RUNNING" ? byteSize(b.bytes_read) + " read, " + byteSize(b.bytes_stored) + " stored"
+             : b.state == "DONE" ? byteSize(b.bytes_stored) + " (" + byteSize(b.bytes_read) + " of data)"
+                                 : "";
+    v.message = b.message;
+    v.target = b.target;
+    v.reason = b.reason == "ON_SLEEP" ? "on sleep" : b.reason == "DAILY" ? "daily" : "manual";
+    v.taken_while_running = b.taken_while_running;
+    v.locked = b.locked;
+    v.done = b.state == "DONE";
+    page.backups.push_back(std::move(v));
+  }
   return Response::html(200, ctx.views.server(ctx.layout(s->name, "dashboard"), page));
 }
 

@@ -1,0 +1,66 @@
+// Backups (sql/009_backups.sql): queued by gsp-web (and the lifecycle), taken,
+// restored and deleted by gsp-agent's jobs, listed on the server page.
+// Not thread-safe (uses the caller's Database).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+
+namespace gsp::db {
+
+struct Backup {
+  int64_t id = 0;
+  int64_t server_id = 0;
+  std::string state;  // QUEUED, RUNNING, DONE, FAILED
+  std::string target;
+  std::string object_name;
+  std::string reason;  // MANUAL, ON_SLEEP, DAILY
+  bool taken_while_running = false;
+  bool locked = false;
+  int64_t bytes_read = 0;
+  int64_t bytes_stored = 0;
+  std::string sha256;  // hex; empty until DONE
+  std::string md5;
+  std::string crc32c;
+  std::string message;
+  std::string created_at;  // "YYYY-MM-DD HH:MM:SS" UTC
+  int64_t created_unix = 0;
+};
+
+class BackupRepository {
+ public:
+  explicit BackupRepository(Database& db) : db_(db) {}
+
+  // A QUEUED backup of the server on `target`; its object is named from its id.
+  int64_t create(int64_t server_id, const std::string& target, const std::string& reason, int64_t requested_by_user_id);
+
+  std::optional<Backup> find(int64_t id);  // not deleted
+  // The server's backups, newest first (deleted ones left out).
+  std::vector<Backup> listForServer(int64_t server_id);
+  // Backups that count towards the server's limit: QUEUED, RUNNING and DONE.
+  int countKept(int64_t server_id);
+  // The oldest DONE backup that is not locked, if any (the one rotation removes).
+  std::optional<Backup> oldestUnlocked(int64_t server_id);
+  // Whether a backup of the server is being taken (QUEUED or RUNNING).
+  bool anyInProgress(int64_t server_id);
+
+  // QUEUED -> RUNNING; false when it is not QUEUED (already taken, or deleted).
+  bool start(int64_t id, bool taken_while_running);
+  // Progress figures the page shows; not seen by cached pages.
+  void progress(int64_t id, int64_t bytes_read, int64_t bytes_stored);
+  void succeed(int64_t id, int64_t bytes_read, int64_t bytes_stored, const std::string& sha256,
+               const std::string& md5, const std::string& crc32c);
+  void fail(int64_t id, const std::string& message);
+  void setLocked(int64_t id, bool locked);
+  void markDeleted(int64_t id);
+
+ private:
+  std::vector<Backup> load(const std::string& where, int64_t arg);
+  Database& db_;
+};
+
+}  // namespace gsp::db

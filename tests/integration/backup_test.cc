@@ -1,0 +1,222 @@
+// Backups against the running platform (real MariaDB, the agent, the Docker
+// engine, nginx), on the local target (backup.local-dir of the test config):
+// the Demo Game's save file survives a backup, a change and a restore; a
+// corrupt or cut-short archive is refused and the data stays as it was; the
+// limit, locks and deletion; downloads through nginx with their length and
+// ranges; another user's backups are 404 everywhere.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "core/crypto.h"
+#include "db/backup_repository.h"
+#include "db/job_repository.h"
+#include "db/server_repository.h"
+#include "net_client.h"
+#include "platform_test.h"
+#include "test_env.h"
+
+using namespace std::chrono_literals;
+using gsp::domain::ServerState;
+
+class BackupTest : public gsp::test::PlatformTest {
+  CPPUNIT_TEST_SUITE(BackupTest);
+  CPPUNIT_TEST(aSaveSurvivesBackupChangeAndRestore);
+  CPPUNIT_TEST(aCorruptOrCutShortArchiveIsRefusedAndTheDataStays);
+  CPPUNIT_TEST(theLimitLocksAndDeletion);
+  CPPUNIT_TEST(aBackupWithoutItsGameContainerFailsClearly);
+  CPPUNIT_TEST(anotherUsersBackupsAre404Everywhere);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  std::string csrf(gsp::test::HttpClient& c) { return "csrf_token=" + gsp::test::csrfOf(c); }
+  std::string base(int64_t id) { return "/servers/" + std::to_string(id); }
+
+  // Takes a backup through the page and waits for its end; its row.
+  gsp::db::Backup backUp(gsp::test::HttpClient& c, int64_t id) {
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups", csrf(c)).status);
+    for (int i = 0; i < 600; ++i) {
+      std::vector<gsp::db::Backup> all = gsp::db::BackupRepository(*db_).listForServer(id);
+      CPPUNIT_ASSERT(!all.empty());
+      if (all.front().state == "DONE" || all.front().state == "FAILED") return all.front();
+      std::this_thread::sleep_for(100ms);
+    }
+    CPPUNIT_FAIL("the backup did not end");
+    return {};
+  }
+
+  // The server's newest job once it ended.
+  gsp::db::Job lastJobEnded(int64_t id) {
+    for (int i = 0; i < 600; ++i) {
+      std::optional<gsp::db::Job> j = gsp::db::JobRepository(*db_).latestForServer(id);
+      if (j && (j->state == gsp::domain::JobState::kDone || j->state == gsp::domain::JobState::kFailed)) return *j;
+      std::this_thread::sleep_for(100ms);
+    }
+    CPPUNIT_FAIL("the job did not end");
+    return {};
+  }
+
+  // The Demo Game's save file, read from its container (a tar of one file; the JSON is in it).
+  std::string saveFile(int64_t id) {
+    gsp::db::ServerRecord s = *gsp::db::ServerRepository(*db_).find(id);
+    std::string tar;
+    auto got = docker_->getArchive(s.game_container_id, "/data/save.json", [&](const char* d, size_t n) {
+      tar.append(d, n);
+      return true;
+    });
+    CPPUNIT_ASSERT_MESSAGE(got.message(), got.isOk());
+    size_t open = tar.find('{'), close = tar.find('}');
+    CPPUNIT_ASSERT(open != std::string::npos && close != std::string::npos);
+    return tar.substr(open, close - open + 1);
+  }
+
+  // A player joins and the server is put to sleep again: the save file changes.
+  void playOnce(gsp::test::HttpClient& c, int64_t id) {
+    int port = gsp::db::ServerRepository(*db_).find(id)->ports[0].public_port;
+    CPPUNIT_ASSERT_EQUAL(std::string("play\n"), gsp::test::tcpRoundTrip(port, "play\n", 60s));
+    gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/hibernate", csrf(c)).status);
+    gsp::test::waitForState(*db_, id, ServerState::kSleeping, 60s);
+  }
+
+  std::string fileOf(const gsp::db::Backup& b) { return config_.backup_local_dir + "/" + b.object_name; }
+
+  void aSaveSurvivesBackupChangeAndRestore() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("backup"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "saved");
+    playOnce(c, id);
+    const std::string before = saveFile(id);
+    gsp::db::Backup b = backUp(c, id);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(b.message, std::string("DONE"), b.state);
+    CPPUNIT_ASSERT(!b.taken_while_running);
+    CPPUNIT_ASSERT_EQUAL(size_t(64), b.sha256.size());
+    CPPUNIT_ASSERT(b.bytes_read > 0 && b.bytes_stored > 0 && b.bytes_stored < b.bytes_read);
+    // The stored file is what the row says.
+    std::ifstream in(fileOf(b), std::ios::binary);
+    std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CPPUNIT_ASSERT_EQUAL(b.bytes_stored, static_cast<int64_t>(stored.size()));
+    CPPUNIT_ASSERT_EQUAL(b.sha256, gsp::crypto::toHex(gsp::crypto::sha256(stored)));
+    // Downloaded through nginx: its length, its name, the same bytes; a range.
+    gsp::test::HttpResponse d = c.get(base(id) + "/backups/" + std::to_string(b.id) + "/download");
+    CPPUNIT_ASSERT_EQUAL(200L, d.status);
+    CPPUNIT_ASSERT_EQUAL(stored, d.body);
+    CPPUNIT_ASSERT_EQUAL(std::to_string(stored.size()), d.header("content-length"));
+    CPPUNIT_ASSERT_MESSAGE(d.header("content-disposition"),
+                           d.header("content-disposition").find("attachment; filename=\"saved-") == 0);
+    gsp::test::HttpResponse part = c.request("GET", base(id) + "/backups/" + std::to_string(b.id) + "/download", "", "",
+                                             {"Range: bytes=10-19"});
+    CPPUNIT_ASSERT_EQUAL(206L, part.status);
+    CPPUNIT_ASSERT_EQUAL(stored.substr(10, 10), part.body);
+
+    // A change, then the restore brings the saved state back.
+    playOnce(c, id);
+    CPPUNIT_ASSERT(saveFile(id) != before);
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/restore", csrf(c)).status);
+    gsp::db::Job restored = lastJobEnded(id);
+    CPPUNIT_ASSERT_MESSAGE(restored.message, restored.state == gsp::domain::JobState::kDone);
+    CPPUNIT_ASSERT_EQUAL(before, saveFile(id));
+    std::string page = c.get(base(id)).body;
+    CPPUNIT_ASSERT(page.find("restored the backup of") != std::string::npos);
+    // The restored server plays on, and its delete leaves nothing (the restored volume included).
+    int port = gsp::db::ServerRepository(*db_).find(id)->ports[0].public_port;
+    CPPUNIT_ASSERT_EQUAL(std::string("again\n"), gsp::test::tcpRoundTrip(port, "again\n", 60s));
+    gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/delete", csrf(c) + "&confirm_name=saved").status);
+    gsp::test::waitUntilDeleted(*db_, id, 60s);
+    assertNothingLeftOf(id);
+  }
+
+  void aCorruptOrCutShortArchiveIsRefusedAndTheDataStays() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("corrupt"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "corrupt");
+    playOnce(c, id);
+    gsp::db::Backup b = backUp(c, id);
+    CPPUNIT_ASSERT_EQUAL(std::string("DONE"), b.state);
+    playOnce(c, id);
+    const std::string now = saveFile(id);
+    std::ifstream in(fileOf(b), std::ios::binary);
+    std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    // One byte changed, then the file cut in half: each restore fails, saying why.
+    std::string flipped = good;
+    flipped[flipped.size() / 2] ^= 0x40;
+    for (const std::string& bad : {flipped, good.substr(0, good.size() / 2)}) {
+      std::ofstream(fileOf(b), std::ios::binary | std::ios::trunc) << bad;
+      CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/restore", csrf(c)).status);
+      gsp::db::Job failed = lastJobEnded(id);
+      CPPUNIT_ASSERT(failed.state == gsp::domain::JobState::kFailed);
+      CPPUNIT_ASSERT_MESSAGE(failed.message, failed.message.find("The server's data is as it was") != std::string::npos);
+      CPPUNIT_ASSERT_EQUAL(now, saveFile(id));
+    }
+    // A missing file says so too.
+    std::remove(fileOf(b).c_str());
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/restore", csrf(c)).status);
+    gsp::db::Job missing = lastJobEnded(id);
+    CPPUNIT_ASSERT_MESSAGE(missing.message, missing.message.find("missing") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(now, saveFile(id));
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=corrupt");
+  }
+
+  void theLimitLocksAndDeletion() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("limit"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "limit");
+    std::vector<gsp::db::Backup> taken;
+    for (int i = 0; i < 5; ++i) taken.push_back(backUp(c, id));
+    // The sixth is refused, naming the oldest unlocked one.
+    c.post(base(id) + "/backups", csrf(c));
+    std::string page = c.get(base(id)).body;
+    CPPUNIT_ASSERT_MESSAGE(page.substr(0, 3000), page.find("keeps at most 5 backups") != std::string::npos);
+    CPPUNIT_ASSERT(page.find("from " + taken[0].created_at) != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(5, gsp::db::BackupRepository(*db_).countKept(id));
+    // Locked: not deletable until unlocked; all locked, the refusal says so.
+    for (const gsp::db::Backup& b : taken)
+      CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/lock", csrf(c)).status);
+    c.post(base(id) + "/backups", csrf(c));
+    CPPUNIT_ASSERT(c.get(base(id)).body.find("all of them are locked") != std::string::npos);
+    c.post(base(id) + "/backups/" + std::to_string(taken[0].id) + "/delete", csrf(c));
+    std::this_thread::sleep_for(1s);
+    CPPUNIT_ASSERT(gsp::db::BackupRepository(*db_).find(taken[0].id).has_value());
+    // Unlocked and deleted: its file goes, and there is room again.
+    c.post(base(id) + "/backups/" + std::to_string(taken[0].id) + "/unlock", csrf(c));
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(taken[0].id) + "/delete", csrf(c)).status);
+    for (int i = 0; i < 100 && gsp::db::BackupRepository(*db_).find(taken[0].id); ++i) std::this_thread::sleep_for(100ms);
+    CPPUNIT_ASSERT(!gsp::db::BackupRepository(*db_).find(taken[0].id).has_value());
+    CPPUNIT_ASSERT(!std::ifstream(fileOf(taken[0])).good());
+    CPPUNIT_ASSERT_EQUAL(std::string("DONE"), backUp(c, id).state);
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=limit");
+  }
+
+  void aBackupWithoutItsGameContainerFailsClearly() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("nogame"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "nogame");
+    CPPUNIT_ASSERT(docker_->removeContainer(gsp::db::ServerRepository(*db_).find(id)->game_container_id, {true, false}).isOk());
+    gsp::db::Backup b = backUp(c, id);
+    CPPUNIT_ASSERT_EQUAL(std::string("FAILED"), b.state);
+    CPPUNIT_ASSERT_MESSAGE(b.message, b.message.find("game container is gone") != std::string::npos);
+    // A failed backup can always be deleted.
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/delete", csrf(c)).status);
+    for (int i = 0; i < 100 && gsp::db::BackupRepository(*db_).find(b.id); ++i) std::this_thread::sleep_for(100ms);
+    CPPUNIT_ASSERT(!gsp::db::BackupRepository(*db_).find(b.id).has_value());
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=nogame");
+  }
+
+  void anotherUsersBackupsAre404Everywhere() {
+    gsp::test::HttpClient owner = gsp::test::signIn(base_, gsp::test::uniqueEmail("mine"));
+    int64_t id = gsp::test::createServer(owner, *db_, gsp::test::gameId(*db_, "demo-game"), "mine");
+    gsp::db::Backup b = backUp(owner, id);
+    gsp::test::HttpClient other = gsp::test::signIn(base_, gsp::test::uniqueEmail("other"));
+    const std::string one = base(id) + "/backups/" + std::to_string(b.id);
+    for (const std::string& path : {one + "/restore", one + "/lock", one + "/unlock", one + "/delete", base(id) + "/backups"})
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 404L, other.post(path, csrf(other)).status);
+    CPPUNIT_ASSERT_EQUAL(404L, other.get(one + "/download").status);
+    // The owner's own backup under another server of theirs is not found either.
+    int64_t second = gsp::test::createServer(owner, *db_, gsp::test::gameId(*db_, "demo-game"), "second");
+    CPPUNIT_ASSERT_EQUAL(404L, owner.get(base(second) + "/backups/" + std::to_string(b.id) + "/download").status);
+    CPPUNIT_ASSERT(gsp::db::BackupRepository(*db_).find(b.id).has_value());
+    owner.post(base(id) + "/delete", csrf(owner) + "&confirm_name=mine");
+    owner.post(base(second) + "/delete", csrf(owner) + "&confirm_name=second");
+  }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(BackupTest);

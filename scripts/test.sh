@@ -242,7 +242,8 @@ pull_images_through_the_agent() {
 check "gsp-admin pull-images has the agent pull the catalog's images, naming those it cannot" pull_images_through_the_agent
 check "nginx accepts the production site file" bash -c "
   sh '$GSP_ROOT/nginx/render-site.sh' '$GSP_ROOT/nginx/gsp-site.conf.in' listen=127.0.0.1:1 \
-    fcgi_socket=/run/gsp/gsp-web.sock webhook_socket=$STATE/prod-webhook.sock static_dir=/usr/share/gsp/static auth_rate=10 \
+    fcgi_socket=/run/gsp/gsp-web.sock webhook_socket=$STATE/prod-webhook.sock static_dir=/usr/share/gsp/static \
+    backup_dir=/var/lib/gsp/backups auth_rate=10 \
     > '$STATE/nginx/prod-site.conf' &&
   sed 's|include $STATE/nginx/gsp-site.conf;|include $STATE/nginx/prod-site.conf;|' '$STATE/nginx/nginx.conf' > '$STATE/nginx/prod.conf' &&
   nginx -t -q -p '$STATE/nginx' -c '$STATE/nginx/prod.conf' -e '$STATE/nginx/prod-error.log'"

@@ -39,6 +39,7 @@ document.addEventListener("click", function (event) {
       job.classList.toggle("server-job-failed", !!data.job_failed);
     }
     document.getElementById("server-players").textContent = data.players;
+    showBackups(data.backups || []);
     if (data.stats && data.stats.running) {
       cpu.textContent = data.stats.cpu_percent.toFixed(1) + " %";
       memory.textContent = mib(data.stats.memory_bytes) + " of " + mib(data.stats.memory_limit_bytes);
@@ -51,6 +52,29 @@ document.addEventListener("click", function (event) {
     if (before && before !== data.state && settled && !document.querySelector("details[open]")) {
       setTimeout(function () { location.reload(); }, 400);
     }
+  }
+
+  // Backups being taken: their state and bytes so far; one that ended reloads
+  // the page, which then offers its download and restore.
+  var backupsLive = {};
+  document.querySelectorAll("tr[id^='backup-']").forEach(function (row) {
+    var badge = row.querySelector(".state");
+    if (badge && (badge.textContent === "QUEUED" || badge.textContent === "RUNNING")) backupsLive[row.id.slice(7)] = true;
+  });
+  function showBackups(live) {
+    var now = {};
+    live.forEach(function (b) {
+      now[b.id] = true;
+      var row = document.getElementById("backup-" + b.id);
+      if (!row) return;
+      var badge = row.querySelector(".state");
+      if (badge) { badge.textContent = b.state; badge.className = "state state-" + b.state.toLowerCase(); }
+      var size = row.querySelector(".backup-size");
+      if (size) size.textContent = b.size;
+    });
+    var ended = Object.keys(backupsLive).some(function (id) { return !now[id]; });
+    backupsLive = now;
+    if (ended && !document.querySelector("details[open]")) setTimeout(function () { location.reload(); }, 300);
   }
 
   function pollStatus() {

@@ -73,20 +73,27 @@
     <h2 id="backups-heading">Backups</h2>
     {{#CAN_BACK_UP}}<form method="post" action="/servers/{{ID}}/backups"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Back up now</button></form>{{/CAN_BACK_UP}}
   </div>
-  <p class="hint">The server's data, compressed. It keeps at most {{BACKUP_LIMIT}}; locked backups are never removed to make room. A backup taken while the game runs is a live copy.</p>
+  <p class="hint">The server's data, compressed. It keeps at most {{BACKUP_LIMIT}}: an automatic backup at the limit removes the oldest unlocked one first, a manual one asks you to delete one. Locked backups are never removed. A backup taken while the game runs is a live copy.</p>
+  <form method="post" action="/servers/{{ID}}/backup-schedule" class="backup-schedule">
+    <input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}">
+    <label><input type="checkbox" name="on_sleep" value="1"{{#BACKUP_ON_SLEEP}} checked{{/BACKUP_ON_SLEEP}}> Back up when it goes to sleep</label>
+    <label for="daily-hour">Daily backup</label>
+    <select id="daily-hour" name="daily_hour">{{#DAILY_HOUR}}<option value="{{HOUR_VALUE}}"{{#HOUR_SELECTED}} selected{{/HOUR_SELECTED}}>{{HOUR_LABEL}}</option>{{/DAILY_HOUR}}</select>
+    <button class="button button-small" type="submit">Save</button>
+  </form>
   {{#NO_BACKUPS}}<p class="muted">No backups yet.</p>{{/NO_BACKUPS}}
   <table class="backups">
     {{#BACKUP}}<tr id="backup-{{BACKUP_ID}}">
       <td><time>{{BACKUP_WHEN}} UTC</time><br><span class="muted">{{BACKUP_REASON}} · {{BACKUP_TARGET}}{{#BACKUP_LIVE}} · taken while running{{/BACKUP_LIVE}}{{#BACKUP_LOCKED}} · locked{{/BACKUP_LOCKED}}</span></td>
       <td><span class="state state-{{BACKUP_STATE_CLASS}}">{{BACKUP_STATE}}</span>{{#HAS_BACKUP_MESSAGE}}<br><span class="backup-message">{{BACKUP_MESSAGE}}</span>{{/HAS_BACKUP_MESSAGE}}</td>
       <td class="backup-size">{{BACKUP_SIZE}}</td>
-      <td class="action-row">
+      <td><div class="action-row">
         {{#BACKUP_DONE}}<a class="button button-small" href="/servers/{{ID}}/backups/{{BACKUP_ID}}/download">Download</a>
         <form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/restore"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small" type="submit">{{RESTORE_LABEL}}</button></form>{{/BACKUP_DONE}}
         {{#BACKUP_UNLOCKED}}<form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/lock"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small" type="submit">Lock</button></form>{{/BACKUP_UNLOCKED}}
         {{#BACKUP_LOCKED}}<form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/unlock"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small" type="submit">Unlock</button></form>{{/BACKUP_LOCKED}}
         {{#BACKUP_DELETABLE}}<form method="post" action="/servers/{{ID}}/backups/{{BACKUP_ID}}/delete"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button button-small button-danger" type="submit">Delete</button></form>{{/BACKUP_DELETABLE}}
-      </td>
+      </div></td>
     </tr>{{/BACKUP}}
   </table>
 </section>

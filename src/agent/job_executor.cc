@@ -84,6 +84,17 @@ void JobExecutor::runOnce(int64_t job_id) {
   std::string done;
   Status acted = act(*job, *server, step == JobStep::kBegin, &done);
   finish(acted.isOk(), acted.isOk() ? done : acted.message());
+  if (acted.isOk() && job->kind == JobKind::kHibernate) backUpOnSleep(*server);
+}
+
+void JobExecutor::backUpOnSleep(const db::ServerRecord& server) {
+  db::BackupRepository backups(db_);
+  if (!server.backup_on_sleep || backups.anyInProgress(server.id)) return;
+  const int64_t last = backups.lastOfReason(server.id, "ON_SLEEP");
+  if (last > 0 && time(nullptr) - last < int64_t(config_.backup_on_sleep_min_hours) * 3600) return;
+  int64_t id = backups.create(server.id, "local", "ON_SLEEP", 0);
+  int64_t job = db::JobRepository(db_).enqueueForBackup(server.id, id, JobKind::kBackup, "backed up as it went to sleep");
+  log::info() << "server " << server.id << ": backup " << id << " queued as it went to sleep (job " << job << ")";
 }
 
 void JobExecutor::runBackupJob(const db::Job& job, const std::function<void(bool, const std::string&)>& finish) {
@@ -113,6 +124,11 @@ void JobExecutor::runBackupJob(const db::Job& job, const std::function<void(bool
     return failBackup(domain::refusal(domain::jobAction(job.kind), server->state));
 
   if (job.kind == JobKind::kBackup) {
+    // Automatic backups make room at the limit (a manual one was refused there).
+    if (backup->reason != "MANUAL") {
+      Status room = makeRoom(*server, backup->id, *target);
+      if (!room.isOk()) return failBackup(room.message());
+    }
     Status taken = orchestrator_.backup(*server, *backup, [&](const std::string& text, int64_t done, int64_t total) {
       db::JobRepository(db_).progress(job.id, text, done, total);
     });
@@ -134,6 +150,25 @@ void JobExecutor::runBackupJob(const db::Job& job, const std::function<void(bool
   std::string done;
   Status restored = orchestrator_.restore(*server, *backup, &done);
   finish(restored.isOk(), restored.isOk() ? done : restored.message());
+}
+
+Status JobExecutor::makeRoom(const db::ServerRecord& server, int64_t keep_id, backup::BackupTarget& target) {
+  db::BackupRepository backups(db_);
+  std::optional<db::GameImage> game = db::CatalogRepository(db_).find(server.game_image_id);
+  const int limit = game ? game->backup_limit : 5;
+  // This backup counts already (it is QUEUED or RUNNING).
+  while (backups.countKept(server.id) > limit) {
+    std::optional<db::Backup> oldest = backups.oldestUnlocked(server.id);
+    if (!oldest || oldest->id == keep_id)
+      return Status::conflict("This server keeps at most " + std::to_string(limit) +
+                              " backups and all of them are locked: unlock one to make room.");
+    Status removed = target.remove(oldest->object_name);
+    if (!removed.isOk()) return removed;
+    backups.markDeleted(oldest->id);
+    db::ServerRepository(db_).recordEvent(server.id, "removed the backup of " + oldest->created_at +
+                                                         " UTC to make room (the limit is " + std::to_string(limit) + ")");
+  }
+  return Status::ok();
 }
 
 Status JobExecutor::act(const db::Job& job, const db::ServerRecord& server, bool begin, std::string* done) {

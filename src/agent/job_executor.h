@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "backup/backup_target.h"
 #include "core/config.h"
 #include "db/database.h"
 #include "db/job_repository.h"
@@ -36,6 +37,12 @@ class JobExecutor {
   // BACKUP, RESTORE and DELETE_BACKUP: about one backup row; a failed BACKUP
   // marks its backup FAILED with the reason.
   void runBackupJob(const db::Job& job, const std::function<void(bool, const std::string&)>& finish);
+  // After a sleep: queues the server's "back up when it goes to sleep", unless
+  // one was taken within backup.on-sleep-min-hours.
+  void backUpOnSleep(const db::ServerRecord& server);
+  // Removes the oldest unlocked backups until the server is within its limit
+  // (counting `keep_id`, the one being taken); kConflict when all are locked.
+  Status makeRoom(const db::ServerRecord& server, int64_t keep_id, backup::BackupTarget& target);
 
   const Config& config_;
   db::Database& db_;

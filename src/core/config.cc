@@ -105,6 +105,8 @@ po::options_description describeOptions() {
        "how long a program waits for the agent's answer (100-600000)")
       ("backup.local-dir", po::value<std::string>()->default_value("/var/lib/gsp/backups"),
        "folder where gsp-agent keeps backups (the agent's; group www-data may read it, for downloads)")
+      ("backup.on-sleep-min-hours", po::value<int>()->default_value(6),
+       "a server backed up when it goes to sleep is so at most once in this many hours (0-168)")
       ("lifecycle.low-credit-hours", po::value<int>()->default_value(2),
        "warn a user whose balance pays fewer hours than this of their running servers (0-1000; 0: never)")
       ("docker.socket", po::value<std::string>()->default_value("/var/run/docker.sock"),
@@ -191,6 +193,7 @@ std::string validate(Config* c, const po::variables_map& vm) {
   if (!(err = range("lifecycle.low-credit-hours", c->lifecycle_low_credit_hours, 0, 1000)).empty()) return err;
   if (!(err = range("agent.poll-ms", c->agent_poll_ms, 50, 60000)).empty()) return err;
   if (!(err = range("agent.timeout-ms", c->agent_timeout_ms, 100, 600000)).empty()) return err;
+  if (!(err = range("backup.on-sleep-min-hours", c->backup_on_sleep_min_hours, 0, 168)).empty()) return err;
   if (c->backup_local_dir.size() < 2 || c->backup_local_dir[0] != '/' || c->backup_local_dir.back() == '/')
     return "invalid value for backup.local-dir: must be an absolute path without a trailing slash";
   if (c->agent_socket.empty() || c->agent_socket[0] != '/' || c->agent_socket.size() > 107)
@@ -369,6 +372,7 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.agent_poll_ms = vm["agent.poll-ms"].as<int>();
   c.agent_timeout_ms = vm["agent.timeout-ms"].as<int>();
   c.backup_local_dir = vm["backup.local-dir"].as<std::string>();
+  c.backup_on_sleep_min_hours = vm["backup.on-sleep-min-hours"].as<int>();
   c.lifecycle_low_credit_hours = vm["lifecycle.low-credit-hours"].as<int>();
   c.docker_socket = vm["docker.socket"].as<std::string>();
   c.docker_timeout_seconds = vm["docker.timeout-seconds"].as<int>();

@@ -69,6 +69,7 @@ struct Config {
 
   // [backup]
   std::string backup_local_dir;  // where the agent keeps backups (the local target)
+  int backup_on_sleep_min_hours = 0;  // "back up when it goes to sleep" at most this often
 
   // [lifecycle]
   int lifecycle_low_credit_hours = 0;  // warn when the balance covers fewer hours of running servers

@@ -84,6 +84,26 @@ bool BackupRepository::anyInProgress(int64_t server_id) {
   return rs->next();
 }
 
+int64_t BackupRepository::lastOfReason(int64_t server_id, const std::string& reason) {
+  auto rs = db_.sql("SELECT COALESCE(FLOOR(UNIX_TIMESTAMP(MAX(created_at))), 0) FROM backups "
+                    "WHERE server_id = ? AND reason = ?")
+                .arg(server_id).arg(reason).rows();
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
+std::vector<int64_t> BackupRepository::dailyDue(int64_t now) {
+  // Today's hour of the backup (UTC) has passed, and none was asked for since then.
+  auto rs = db_.sql("SELECT s.id FROM servers s WHERE s.deleted_at IS NULL AND s.backup_daily_hour IS NOT NULL "
+                    "AND s.state NOT IN ('CREATING', 'DELETING', 'DELETED') "
+                    "AND s.backup_daily_hour <= HOUR(FROM_UNIXTIME(?)) "
+                    "AND NOT EXISTS (SELECT 1 FROM backups b WHERE b.server_id = s.id AND b.reason = 'DAILY' "
+                    "AND b.created_at >= DATE(FROM_UNIXTIME(?)) + INTERVAL s.backup_daily_hour HOUR)")
+                .arg(now).arg(now).rows();
+  std::vector<int64_t> out;
+  while (rs->next()) out.push_back(rs->getInt64(1));
+  return out;
+}
+
 bool BackupRepository::start(int64_t id, bool taken_while_running) {
   return db_.sql("UPDATE backups SET state = 'RUNNING', taken_while_running = ?, message = '' "
                  "WHERE id = ? AND state IN ('QUEUED', 'RUNNING') AND deleted_at IS NULL")

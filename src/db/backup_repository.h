@@ -48,6 +48,12 @@ class BackupRepository {
   // Whether a backup of the server is being taken (QUEUED or RUNNING).
   bool anyInProgress(int64_t server_id);
 
+  // When the server's newest backup for `reason` was asked for (unix; 0: never).
+  int64_t lastOfReason(int64_t server_id, const std::string& reason);
+  // Servers whose daily backup is due at `now` (their hour has come today and
+  // no DAILY backup was asked for since): their ids.
+  std::vector<int64_t> dailyDue(int64_t now);
+
   // QUEUED -> RUNNING; false when it is not QUEUED (already taken, or deleted).
   bool start(int64_t id, bool taken_while_running);
   // Progress figures the page shows; not seen by cached pages.

@@ -151,7 +151,8 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
                     "COALESCE(FLOOR(UNIX_TIMESTAMP(s.running_since)), 0), COALESCE(FLOOR(UNIX_TIMESTAMP(s.paid_until)), 0), "
                     "COALESCE(FLOOR(UNIX_TIMESTAMP(s.keep_awake_until)), 0), "
                     "COALESCE(FLOOR(UNIX_TIMESTAMP(s.state_changed_at)), 0), "
-                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.last_crash_at)), 0), s.wake_blocked "
+                    "COALESCE(FLOOR(UNIX_TIMESTAMP(s.last_crash_at)), 0), s.wake_blocked, s.backup_on_sleep, "
+                    "COALESCE(s.backup_daily_hour, -1) "
                     "FROM servers s LEFT JOIN server_ports p ON p.server_id = s.id "
                     "WHERE s.deleted_at IS NULL AND " + where + " ORDER BY s.id")
                 .arg(a).arg(b).rows();
@@ -182,6 +183,8 @@ std::vector<ServerRecord> ServerRepository::load(const std::string& where, int64
       r.state_since_unix = rs->getInt64(23);
       r.last_crash_unix = rs->getInt64(24);
       r.wake_blocked = rs->getBoolean(25);
+      r.backup_on_sleep = rs->getBoolean(26);
+      r.backup_daily_hour = rs->getInt(27);
       out.push_back(std::move(r));
     }
     if (!rs->isNull(16)) out.back().ports.push_back({rs->getString(16), rs->getInt(17), rs->getInt(18)});
@@ -243,6 +246,14 @@ bool ServerRepository::transition(int64_t id, ServerState from, ServerState to, 
       .update();
   tx.commit();
   return true;
+}
+
+void ServerRepository::setBackupSchedule(int64_t id, bool on_sleep, int daily_hour) {
+  Query q = db_.sql("UPDATE servers SET backup_on_sleep = ?, backup_daily_hour = ? WHERE id = ?");
+  q.arg(on_sleep);
+  if (daily_hour >= 0 && daily_hour <= 23) q.arg(daily_hour);
+  else q.argNull();
+  q.arg(id).update();
 }
 
 void ServerRepository::recordEvent(int64_t id, const std::string& cause, const std::string& detail) {

@@ -56,6 +56,9 @@ struct ServerRecord {
   int64_t state_since_unix = 0;
   int64_t last_crash_unix = 0;
   bool wake_blocked = false;
+  // sql/010: automatic backups: when it goes to sleep, and daily at this UTC hour (-1: off).
+  bool backup_on_sleep = false;
+  int backup_daily_hour = -1;
   std::string created_at;
   std::vector<ServerPort> ports;  // sorted by public port, then protocol
 };
@@ -139,6 +142,9 @@ class ServerRepository {
 
   // Marks the server DELETED (kept for the ledger) and frees its ports.
   void markDeleted(int64_t id, const std::string& cause);
+
+  // The owner's automatic backups; `daily_hour` -1 turns the daily one off.
+  void setBackupSchedule(int64_t id, bool on_sleep, int daily_hour);
 
   // The owner's "keep awake": no idle sleep before `until` (unix seconds).
   void keepAwakeUntil(int64_t id, int64_t until);

@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "core/money.h"
+#include "db/backup_repository.h"
 #include "db/billing_repository.h"
 #include "db/server_repository.h"
 #include "db/stats_repository.h"
@@ -40,6 +41,7 @@ PassReport LifecyclePass::run(int64_t now) {
   charge(now, &report);
   sleepIdle(now, &report);
   warnLowCredit(&report);
+  queueDailyBackups(now, &report);
   db::StatsRepository stats(db_);
   report.rolled_up = stats.rollUp(now);
   report.pruned = stats.prune(now, kPruneBatch);
@@ -128,6 +130,20 @@ bool LifecyclePass::busyCpu(int64_t server_id, int threshold_percent, int64_t no
   if (cpu > threshold_percent)
     log::info() << "server " << server_id << ": nobody plays, but its CPU averages " << cpu << " % over 5 min: it stays up";
   return cpu > threshold_percent;
+}
+
+void LifecyclePass::queueDailyBackups(int64_t now, PassReport* report) {
+  db::BackupRepository backups(db_);
+  for (int64_t server_id : backups.dailyDue(now)) {
+    if (backups.anyInProgress(server_id)) continue;  // the next pass asks again
+    int64_t id = backups.create(server_id, "local", "DAILY", 0);
+    Status queued = servers_.backUp(server_id, id, {0, "the daily backup"});
+    if (queued.isOk()) {
+      ++report->daily_backups;
+    } else {
+      backups.fail(id, queued.message());
+    }
+  }
 }
 
 void LifecyclePass::warnLowCredit(PassReport* report) {

@@ -4,7 +4,8 @@
 // hours of RUNNING servers whose paid time ran out, puts to sleep those whose
 // owner cannot pay the next hour and those nobody played on for their idle
 // minutes, marks (or clears) users whose balance covers less than a few hours
-// of their running servers, and rolls up and prunes the stats history. It decides; the agent acts (a hibernate is a
+// of their running servers, queues the daily backups that are due, and rolls
+// up and prunes the stats history. It decides; the agent acts (a hibernate is a
 // job, like any other). Two passes never run at once, on any host: a database
 // named lock. Every step is idempotent, so a pass killed at any instant is
 // completed by the next one.
@@ -28,6 +29,7 @@ struct PassReport {
   int warned = 0;    // users newly marked low on credit
   bool reconciled = false;  // the agent answered the reconcile
   orchestration::ReconcileReport reconcile;
+  int daily_backups = 0;  // daily backups queued
   int rolled_up = 0;  // hours of samples rolled up
   int pruned = 0;     // old stats rows removed
   int round_trips = 0;  // SQL statements this pass ran (the benchmark's figure)
@@ -45,6 +47,8 @@ class LifecyclePass {
   void charge(int64_t now, PassReport* report);
   void sleepIdle(int64_t now, PassReport* report);
   void warnLowCredit(PassReport* report);
+  // The servers whose daily backup hour has come get a BACKUP job.
+  void queueDailyBackups(int64_t now, PassReport* report);
   void reconcile(int64_t now, PassReport* report);
   // Whether the game's CPU, averaged over the samples of the last 5 minutes, is
   // above `threshold_percent`.

@@ -30,6 +30,7 @@ std::vector<RouteSpec> routeTable() {
       {"POST", "/servers/{id:int}/keep-awake", Access::kUser, keepServerAwake},
       {"POST", "/servers/{id:int}/delete", Access::kUser, deleteServer},
       {"POST", "/servers/{id:int}/backups", Access::kUser, createBackup},
+      {"POST", "/servers/{id:int}/backup-schedule", Access::kUser, saveBackupSchedule},
       {"POST", "/servers/{id:int}/backups/{bid:int}/restore", Access::kUser, restoreBackup},
       {"POST", "/servers/{id:int}/backups/{bid:int}/lock", Access::kUser, lockBackup},
       {"POST", "/servers/{id:int}/backups/{bid:int}/unlock", Access::kUser, unlockBackup},

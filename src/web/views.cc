@@ -250,6 +250,17 @@ std::string Views::server(const LayoutModel& layout, const ServerPage& page) con
   if (page.backups.empty()) c->ShowSection("NO_BACKUPS");
   c->SetIntValue("BACKUP_LIMIT", page.backup_limit);
   if (page.can_back_up) c->ShowSection("CAN_BACK_UP");
+  if (page.backup_on_sleep) c->ShowSection("BACKUP_ON_SLEEP");
+  TemplateDictionary* off = c->AddSectionDictionary("DAILY_HOUR");
+  off->SetValue("HOUR_VALUE", "off");
+  off->SetValue("HOUR_LABEL", "off");
+  if (page.backup_daily_hour < 0) off->ShowSection("HOUR_SELECTED");
+  for (int h = 0; h < 24; ++h) {
+    TemplateDictionary* option = c->AddSectionDictionary("DAILY_HOUR");
+    option->SetIntValue("HOUR_VALUE", h);
+    option->SetFormattedValue("HOUR_LABEL", "%02d:00 UTC", h);
+    if (h == page.backup_daily_hour) option->ShowSection("HOUR_SELECTED");
+  }
   for (const DayCostView& d : page.week_costs) {
     TemplateDictionary* day = c->AddSectionDictionary("COST_DAY");
     day->SetValue("DAY", d.day);

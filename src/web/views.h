@@ -165,6 +165,8 @@ struct ServerPage {
   int backup_limit = 0;
   bool can_back_up = false;
   std::string restore_label;           // "Restore", or "Sleep and restore" while it runs
+  bool backup_on_sleep = false;
+  int backup_daily_hour = -1;          // -1: off
 };
 
 struct ErrorPage {

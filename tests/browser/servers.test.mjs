@@ -72,9 +72,9 @@ test("create a server from the form; its page turns RUNNING after a player conne
   await context.close();
 });
 
-// Runs SQL on the test database (GSP_TEST_SQL: a mariadb command line).
+// Runs SQL on the test database (GSP_TEST_SQL: a mariadb command line); its output.
 function sql(statement) {
-  execFileSync("/bin/sh", ["-c", `${process.env.GSP_TEST_SQL} -e "$1"`, "sh", statement]);
+  return execFileSync("/bin/sh", ["-c", `${process.env.GSP_TEST_SQL} -N -e "$1"`, "sh", statement]).toString().trim();
 }
 
 test("a server's page draws a day of its history as three charts, with the sleep as a gap", async () => {
@@ -111,6 +111,34 @@ test("a server's page draws a day of its history as three charts, with the sleep
   await page.getByRole("link", { name: "1h" }).click();
   await page.waitForURL(/range=1h/);
   assert.equal(await page.locator("#server-charts svg.chart").count(), 3);
+  await context.close();
+});
+
+test("a backup taken from the server's page shows its progress, then its finished row", async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page, `backups-${Date.now()}@example.com`, "/servers/create");
+  await page.getByText("Demo Game", { exact: true }).click();
+  await page.getByLabel("Server name").fill("Backed up world");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await page.waitForURL(/\/servers\/\d+$/);
+  const id = Number(page.url().split("/").pop());
+  await page.getByRole("button", { name: "Wake now" }).waitFor({ timeout: 60000 });
+  // 400 MB of random bytes in its data folder, so the backup takes long enough to watch.
+  const game = sql(`SELECT game_container_id FROM servers WHERE id = ${id}`);
+  execFileSync("/bin/sh", ["-c", "head -c 400000000 /dev/urandom > \"$1/big.bin\" && docker cp \"$1/big.bin\" \"$2:/data/big.bin\" && rm \"$1/big.bin\"",
+                           "sh", shots, game]);
+  await page.getByRole("button", { name: "Back up now" }).click();
+  await page.waitForURL(/\/servers\/\d+(#backups)?$/);
+  // The row follows the job: bytes read and stored while it runs.
+  await page.waitForFunction(() => /MB read, [\d.]+ MB stored/.test(document.querySelector(".backups .backup-size")?.textContent || ""),
+                             null, { timeout: 60000 });
+  await page.locator("#backups").screenshot({ path: `${shots}/screenshot-backup-running.png` });
+  // Once stored, the page shows the finished row with its size and actions.
+  await page.getByRole("link", { name: "Download" }).waitFor({ timeout: 120000 });
+  assert.match(await page.textContent(".backups"), /DONE/);
+  assert.match(await page.textContent(".backups .backup-size"), /MB \(.* of data\)/);
+  await page.locator("#backups").screenshot({ path: `${shots}/screenshot-backup-done.png` });
   await context.close();
 });
 

@@ -28,6 +28,8 @@ class BackupTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(theLimitLocksAndDeletion);
   CPPUNIT_TEST(aBackupWithoutItsGameContainerFailsClearly);
   CPPUNIT_TEST(anotherUsersBackupsAre404Everywhere);
+  CPPUNIT_TEST(aServerIsBackedUpAsItGoesToSleepAtMostEverySixHours);
+  CPPUNIT_TEST(aDailyBackupMakesRoomButKeepsLockedOnes);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -217,6 +219,61 @@ class BackupTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT(gsp::db::BackupRepository(*db_).find(b.id).has_value());
     owner.post(base(id) + "/delete", csrf(owner) + "&confirm_name=mine");
     owner.post(base(second) + "/delete", csrf(owner) + "&confirm_name=second");
+  }
+
+  // The server's backups of `reason` once none is being taken.
+  std::vector<gsp::db::Backup> settled(int64_t id, const std::string& reason) {
+    for (int i = 0; i < 600 && gsp::db::BackupRepository(*db_).anyInProgress(id); ++i) std::this_thread::sleep_for(100ms);
+    std::vector<gsp::db::Backup> out;
+    for (const gsp::db::Backup& b : gsp::db::BackupRepository(*db_).listForServer(id)) {
+      if (b.reason == reason) out.push_back(b);
+    }
+    return out;
+  }
+
+  void aServerIsBackedUpAsItGoesToSleepAtMostEverySixHours() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("onsleep"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "onsleep");
+    // Bad values are refused by name and change nothing.
+    for (const char* bad : {"on_sleep=1&daily_hour=24", "on_sleep=1&daily_hour=abc", "on_sleep=yes&daily_hour=off"}) {
+      CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backup-schedule", csrf(c) + "&" + bad).status);
+      CPPUNIT_ASSERT(!gsp::db::ServerRepository(*db_).find(id)->backup_on_sleep);
+    }
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backup-schedule", csrf(c) + "&on_sleep=1&daily_hour=off").status);
+    CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(id)->backup_on_sleep);
+    playOnce(c, id);
+    std::vector<gsp::db::Backup> taken = settled(id, "ON_SLEEP");
+    CPPUNIT_ASSERT_EQUAL(size_t(1), taken.size());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(taken[0].message, std::string("DONE"), taken[0].state);
+    CPPUNIT_ASSERT(!taken[0].taken_while_running);
+    // Asleep again within 6 hours: no second one.
+    playOnce(c, id);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), settled(id, "ON_SLEEP").size());
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=onsleep");
+  }
+
+  void aDailyBackupMakesRoomButKeepsLockedOnes() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("daily"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "daily");
+    std::vector<gsp::db::Backup> manual;
+    for (int i = 0; i < 5; ++i) manual.push_back(backUp(c, id));
+    c.post(base(id) + "/backups/" + std::to_string(manual[0].id) + "/lock", csrf(c));
+    // Its hour is this one: the next pass queues it, at the limit it removes
+    // the oldest unlocked backup (the second), never the locked first.
+    const int hour = static_cast<int>((time(nullptr) / 3600) % 24);
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backup-schedule", csrf(c) + "&daily_hour=" + std::to_string(hour)).status);
+    tick();
+    std::vector<gsp::db::Backup> daily = settled(id, "DAILY");
+    CPPUNIT_ASSERT_EQUAL(size_t(1), daily.size());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(daily[0].message, std::string("DONE"), daily[0].state);
+    CPPUNIT_ASSERT(gsp::db::BackupRepository(*db_).find(manual[0].id).has_value());
+    CPPUNIT_ASSERT(!gsp::db::BackupRepository(*db_).find(manual[1].id).has_value());
+    CPPUNIT_ASSERT(!std::ifstream(fileOf(manual[1])).good());
+    CPPUNIT_ASSERT_EQUAL(5, gsp::db::BackupRepository(*db_).countKept(id));
+    // Once a day: the next pass queues nothing.
+    tick();
+    CPPUNIT_ASSERT_EQUAL(size_t(1), settled(id, "DAILY").size());
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=daily");
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(BackupTest);

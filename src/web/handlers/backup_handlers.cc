@@ -112,6 +112,27 @@ Response deleteBackup(Context& ctx) {
   return ctx.redirectWithFlash(here, "success", "Deleting the backup of " + b->created_at + " UTC.");
 }
 
+Response saveBackupSchedule(Context& ctx) {
+  std::optional<db::ServerRecord> s = loadServer(ctx);
+  if (!s) return pages::notFound(ctx);
+  const std::string here = serverPage(s->id);
+  const std::string& on_sleep = ctx.request.formValue("on_sleep");
+  const std::string& hour = ctx.request.formValue("daily_hour");
+  if (!on_sleep.empty() && on_sleep != "1") return ctx.redirectWithFlash(here, "error", "Choose whether to back up on sleep.");
+  int daily = -1;
+  if (hour != "off") {
+    bool digits = !hour.empty() && hour.size() <= 2 && hour.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoi(hour) > 23)
+      return ctx.redirectWithFlash(here, "error", "Choose an hour from 00 to 23 (UTC) for the daily backup, or off.");
+    daily = std::stoi(hour);
+  }
+  db::ServerRepository(ctx.db).setBackupSchedule(s->id, on_sleep == "1", daily);
+  std::string said = std::string(on_sleep == "1" ? "Backed up when it goes to sleep" : "Not backed up on sleep") +
+                     (daily >= 0 ? "; daily at " + std::string(daily < 10 ? "0" : "") + std::to_string(daily) + ":00 UTC."
+                                 : "; no daily backup.");
+  return ctx.redirectWithFlash(here, "success", said);
+}
+
 Response downloadBackup(Context& ctx) {
   std::optional<db::ServerRecord> s = loadServer(ctx);
   if (!s) return pages::notFound(ctx);

@@ -42,6 +42,7 @@ Response lockBackup(Context& ctx);
 Response unlockBackup(Context& ctx);
 Response deleteBackup(Context& ctx);
 Response downloadBackup(Context& ctx);
+Response saveBackupSchedule(Context& ctx);
 Response wakeServer(Context& ctx);
 Response hibernateServer(Context& ctx);
 Response keepServerAwake(Context& ctx);

@@ -238,6 +238,8 @@ Response showServer(Context& ctx) {
   page.backup_limit = game ? game->backup_limit : 0;
   page.can_back_up = s->state != ServerState::kCreating && s->state != ServerState::kDeleting;
   page.restore_label = domain::isBilled(s->state) ? "Sleep and restore" : "Restore";
+  page.backup_on_sleep = s->backup_on_sleep;
+  page.backup_daily_hour = s->backup_daily_hour;
   for (const db::Backup& b : db::BackupRepository(ctx.db).listForServer(s->id)) {
     BackupView v;
     v.id = b.id;
@@ -297,6 +299,14 @@ Response serverStatus(Context& ctx) {
   out["job_failed"] = job_failed;
   std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
   out["sleep_line"] = sleepLine(*s, game ? game->idle_minutes : 15, time(nullptr));
+  // The backups being taken, for the list's live progress.
+  nlohmann::json live = nlohmann::json::array();
+  for (const db::Backup& b : db::BackupRepository(ctx.db).listForServer(s->id)) {
+    if (b.state != "QUEUED" && b.state != "RUNNING") continue;
+    live.push_back({{"id", b.id}, {"state", b.state},
+                    {"size", byteSize(b.bytes_read) + " read, " + byteSize(b.bytes_stored) + " stored"}});
+  }
+  out["backups"] = live;
   Result<orchestration::ServerStats> stats = ctx.servers->stats(s->id);
   if (stats.isOk()) {
     out["stats"] = {{"running", stats->running},

@@ -55,6 +55,7 @@ check() {
 
 cleanup() {
   stop_all "$STATE/private-run/local" 2>/dev/null  # when the run ends during that check
+  stop_pidfile "$STATE/gcs/double.pid" 2>/dev/null
   stop_all "$STATE"
   stop_test_registry "$STATE" 2>/dev/null
   # The images this run pulled from its registry.
@@ -162,6 +163,31 @@ start_agent "$STATE"
 SH
 chmod +x "$STATE/start-agent"
 
+say "Cloud Storage test double (tests/gcs), its own tests against the official client"
+# A service account of our own: the double issues tokens only for JWTs this key signed.
+install -d -m 0755 "$STATE/gcs"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/gcs/key.pem" 2>/dev/null
+openssl pkey -in "$STATE/gcs/key.pem" -pubout -out "$STATE/gcs/public.pem"
+(cd "$GSP_ROOT/tests/gcs" && { [ -d node_modules/@google-cloud/storage ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; })
+(cd "$GSP_ROOT/tests/gcs" && node --test gcs_double.test.mjs) >"$STATE/gcs-double.out" 2>&1
+rc=$?
+g_pass=$(grep -E '^# pass ' "$STATE/gcs-double.out" | awk '{print $3}'); g_fail=$(grep -E '^# fail ' "$STATE/gcs-double.out" | awk '{print $3}')
+echo "${g_pass:-0} passed, ${g_fail:-1} failed" >>"$STATE/gcs-double.out"
+count_runner gcs_double_tests "$STATE/gcs-double.out" $rc
+# The official client sends no token to a custom endpoint: anonymous calls are allowed; ours carry tokens.
+(cd "$GSP_ROOT/tests/gcs" && exec node gcs_double.mjs --port=0 --public-key="$STATE/gcs/public.pem" \
+  --bucket=gsp-test --allow-anonymous) >"$STATE/gcs/double.out" 2>"$STATE/gcs/double.err" &
+echo $! >"$STATE/gcs/double.pid"
+wait_for 20 "the Cloud Storage double" grep -q '^listening ' "$STATE/gcs/double.out"
+GCS_URL=$(awk '/^listening /{print $2}' "$STATE/gcs/double.out")
+node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.stringify({type: "service_account",
+  client_email: "gsp-test@example.iam.gserviceaccount.com", private_key_id: "test",
+  private_key: fs.readFileSync(process.argv[2], "utf8"), token_uri: process.argv[3] + "/token"}))' \
+  "$STATE/gcs/key.json" "$STATE/gcs/key.pem" "$GCS_URL"
+# Readable by gsp-agent only, as in production.
+chown "$GSP_AGENT_USER" "$STATE/gcs/key.json"
+chmod 0400 "$STATE/gcs/key.json"
+
 say "integration tests through nginx"
 GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
   GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_PREFIX/sbin/gsp-admin --config=$STATE/gsp.ini" \
@@ -169,6 +195,8 @@ GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
   GSP_TEST_AGENT_PIDFILE="$STATE/gsp-agent.pid" GSP_TEST_START_AGENT="bash $STATE/start-agent" \
   GSP_TEST_LIFECYCLE="$GSP_PREFIX/sbin/gsp-lifecycle --config=$STATE/gsp.ini" \
   GSP_TEST_RESTART_DOCKER="bash $STATE/restart-docker" \
+  GSP_TEST_GCS_URL="$GCS_URL" GSP_TEST_GCS_KEY_FILE="$STATE/gcs/key.json" \
+  GSP_TEST_GCS_READ_BACK="node $GSP_ROOT/tests/gcs/read_back.mjs" \
   "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
 count_runner integration_tests "$STATE/integration.out" $?
 

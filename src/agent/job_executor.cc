@@ -92,7 +92,7 @@ void JobExecutor::backUpOnSleep(const db::ServerRecord& server) {
   if (!server.backup_on_sleep || backups.anyInProgress(server.id)) return;
   const int64_t last = backups.lastOfReason(server.id, "ON_SLEEP");
   if (last > 0 && time(nullptr) - last < int64_t(config_.backup_on_sleep_min_hours) * 3600) return;
-  int64_t id = backups.create(server.id, "local", "ON_SLEEP", 0);
+  int64_t id = backups.create(server.id, "ON_SLEEP", 0);
   int64_t job = db::JobRepository(db_).enqueueForBackup(server.id, id, JobKind::kBackup, "backed up as it went to sleep");
   log::info() << "server " << server.id << ": backup " << id << " queued as it went to sleep (job " << job << ")";
 }
@@ -104,9 +104,11 @@ void JobExecutor::runBackupJob(const db::Job& job, const std::function<void(bool
   std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
   if (job.kind == JobKind::kDeleteBackup) {
     // A failed backup may have no object at all: removing nothing is fine.
-    Status removed = backup->target == target->name() ? target->remove(backup->object_name)
-                                                       : Status::unavailable("The backup is on the " + backup->target +
-                                                                             " target, which this host does not use.");
+    // Never taken (no target yet): nothing was stored.
+    Status removed = backup->target.empty()             ? Status::ok()
+                     : backup->target == target->name() ? target->remove(backup->object_name)
+                                                        : Status::unavailable("The backup is on the " + backup->target +
+                                                                              " target, which this host does not use.");
     if (!removed.isOk()) return finish(false, removed.message());
     backups.markDeleted(backup->id);
     return finish(true, "The backup is deleted.");

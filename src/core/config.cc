@@ -103,6 +103,16 @@ po::options_description describeOptions() {
        "how often the agent looks for queued jobs it was not told about (50-60000)")
       ("agent.timeout-ms", po::value<int>()->default_value(10000),
        "how long a program waits for the agent's answer (100-600000)")
+      ("backup.target", po::value<std::string>()->default_value("local"),
+       "where backups go: local (backup.local-dir) or gcs (a Google Cloud Storage bucket)")
+      ("backup.gcs-bucket", po::value<std::string>()->default_value(""), "the Cloud Storage bucket (target gcs)")
+      ("backup.gcs-prefix", po::value<std::string>()->default_value("gsp/"), "object names in the bucket start with it")
+      ("backup.gcs-key-file", po::value<std::string>()->default_value(""),
+       "the service account's JSON key file (readable by gsp-agent only)")
+      ("backup.gcs-endpoint", po::value<std::string>()->default_value("https://storage.googleapis.com"),
+       "the JSON API's address (a test double's in tests)")
+      ("backup.gcs-chunk-kib", po::value<int>()->default_value(8192),
+       "upload chunk size in KiB, a multiple of 256 (256-262144)")
       ("backup.local-dir", po::value<std::string>()->default_value("/var/lib/gsp/backups"),
        "folder where gsp-agent keeps backups (the agent's; group www-data may read it, for downloads)")
       ("backup.on-sleep-min-hours", po::value<int>()->default_value(6),
@@ -193,6 +203,14 @@ std::string validate(Config* c, const po::variables_map& vm) {
   if (!(err = range("lifecycle.low-credit-hours", c->lifecycle_low_credit_hours, 0, 1000)).empty()) return err;
   if (!(err = range("agent.poll-ms", c->agent_poll_ms, 50, 60000)).empty()) return err;
   if (!(err = range("agent.timeout-ms", c->agent_timeout_ms, 100, 600000)).empty()) return err;
+  if (c->backup_target != "local" && c->backup_target != "gcs")
+    return "invalid value for backup.target: '" + c->backup_target + "' (local or gcs)";
+  if (c->backup_target == "gcs" && (c->backup_gcs_bucket.empty() || c->backup_gcs_key_file.empty()))
+    return "backup.target = gcs needs backup.gcs-bucket and backup.gcs-key-file";
+  if (c->backup_gcs_endpoint.rfind("https://", 0) != 0 && c->backup_gcs_endpoint.rfind("http://", 0) != 0)
+    return "invalid value for backup.gcs-endpoint: must start with https:// (or http:// for a test double)";
+  if (!(err = range("backup.gcs-chunk-kib", c->backup_gcs_chunk_kib, 256, 262144)).empty()) return err;
+  if (c->backup_gcs_chunk_kib % 256 != 0) return "invalid value for backup.gcs-chunk-kib: must be a multiple of 256";
   if (!(err = range("backup.on-sleep-min-hours", c->backup_on_sleep_min_hours, 0, 168)).empty()) return err;
   if (c->backup_local_dir.size() < 2 || c->backup_local_dir[0] != '/' || c->backup_local_dir.back() == '/')
     return "invalid value for backup.local-dir: must be an absolute path without a trailing slash";
@@ -371,6 +389,12 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.agent_max_jobs = vm["agent.max-jobs"].as<int>();
   c.agent_poll_ms = vm["agent.poll-ms"].as<int>();
   c.agent_timeout_ms = vm["agent.timeout-ms"].as<int>();
+  c.backup_target = vm["backup.target"].as<std::string>();
+  c.backup_gcs_bucket = vm["backup.gcs-bucket"].as<std::string>();
+  c.backup_gcs_prefix = vm["backup.gcs-prefix"].as<std::string>();
+  c.backup_gcs_key_file = vm["backup.gcs-key-file"].as<std::string>();
+  c.backup_gcs_endpoint = vm["backup.gcs-endpoint"].as<std::string>();
+  c.backup_gcs_chunk_kib = vm["backup.gcs-chunk-kib"].as<int>();
   c.backup_local_dir = vm["backup.local-dir"].as<std::string>();
   c.backup_on_sleep_min_hours = vm["backup.on-sleep-min-hours"].as<int>();
   c.lifecycle_low_credit_hours = vm["lifecycle.low-credit-hours"].as<int>();

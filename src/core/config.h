@@ -68,7 +68,13 @@ struct Config {
   int agent_timeout_ms = 0;         // how long an asker waits for an answer
 
   // [backup]
+  std::string backup_target;     // "local" or "gcs"
   std::string backup_local_dir;  // where the agent keeps backups (the local target)
+  std::string backup_gcs_bucket;
+  std::string backup_gcs_prefix;    // object names start with it ("gsp/")
+  std::string backup_gcs_key_file;  // the service account's JSON key
+  std::string backup_gcs_endpoint;  // https://storage.googleapis.com, or a test double's
+  int backup_gcs_chunk_kib = 0;     // upload chunk: a multiple of 256
   int backup_on_sleep_min_hours = 0;  // "back up when it goes to sleep" at most this often
 
   // [lifecycle]

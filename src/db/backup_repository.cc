@@ -11,12 +11,11 @@ const char kColumns[] =
 
 }  // namespace
 
-int64_t BackupRepository::create(int64_t server_id, const std::string& target, const std::string& reason,
-                                 int64_t requested_by_user_id) {
+int64_t BackupRepository::create(int64_t server_id, const std::string& reason, int64_t requested_by_user_id) {
   Transaction tx(db_);
   Query q = db_.sql("INSERT INTO backups (server_id, target, object_name, reason, requested_by_user_id) "
-                    "VALUES (?, ?, '', ?, ?)");
-  q.arg(server_id).arg(target).arg(reason);
+                    "VALUES (?, '', '', ?, ?)");
+  q.arg(server_id).arg(reason);
   if (requested_by_user_id > 0) q.arg(requested_by_user_id);
   else q.argNull();
   q.update();
@@ -104,10 +103,10 @@ std::vector<int64_t> BackupRepository::dailyDue(int64_t now) {
   return out;
 }
 
-bool BackupRepository::start(int64_t id, bool taken_while_running) {
-  return db_.sql("UPDATE backups SET state = 'RUNNING', taken_while_running = ?, message = '' "
+bool BackupRepository::start(int64_t id, const std::string& target, bool taken_while_running) {
+  return db_.sql("UPDATE backups SET state = 'RUNNING', target = ?, taken_while_running = ?, message = '' "
                  "WHERE id = ? AND state IN ('QUEUED', 'RUNNING') AND deleted_at IS NULL")
-             .arg(taken_while_running).arg(id).update() == 1;
+             .arg(target).arg(taken_while_running).arg(id).update() == 1;
 }
 
 void BackupRepository::progress(int64_t id, int64_t bytes_read, int64_t bytes_stored) {

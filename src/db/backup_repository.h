@@ -16,7 +16,7 @@ struct Backup {
   int64_t id = 0;
   int64_t server_id = 0;
   std::string state;  // QUEUED, RUNNING, DONE, FAILED
-  std::string target;
+  std::string target;  // empty until the agent takes it
   std::string object_name;
   std::string reason;  // MANUAL, ON_SLEEP, DAILY
   bool taken_while_running = false;
@@ -35,8 +35,9 @@ class BackupRepository {
  public:
   explicit BackupRepository(Database& db) : db_(db) {}
 
-  // A QUEUED backup of the server on `target`; its object is named from its id.
-  int64_t create(int64_t server_id, const std::string& target, const std::string& reason, int64_t requested_by_user_id);
+  // A QUEUED backup of the server; its object is named from its id. The agent
+  // records the target when it takes it (the target is its configuration).
+  int64_t create(int64_t server_id, const std::string& reason, int64_t requested_by_user_id);
 
   std::optional<Backup> find(int64_t id);  // not deleted
   // The server's backups, newest first (deleted ones left out).
@@ -54,8 +55,8 @@ class BackupRepository {
   // no DAILY backup was asked for since): their ids.
   std::vector<int64_t> dailyDue(int64_t now);
 
-  // QUEUED -> RUNNING; false when it is not QUEUED (already taken, or deleted).
-  bool start(int64_t id, bool taken_while_running);
+  // QUEUED -> RUNNING on `target`; false when it is not QUEUED (already taken, or deleted).
+  bool start(int64_t id, const std::string& target, bool taken_while_running);
   // Progress figures the page shows; not seen by cached pages.
   void progress(int64_t id, int64_t bytes_read, int64_t bytes_stored);
   void succeed(int64_t id, int64_t bytes_read, int64_t bytes_stored, const std::string& sha256,

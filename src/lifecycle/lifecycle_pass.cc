@@ -136,7 +136,7 @@ void LifecyclePass::queueDailyBackups(int64_t now, PassReport* report) {
   db::BackupRepository backups(db_);
   for (int64_t server_id : backups.dailyDue(now)) {
     if (backups.anyInProgress(server_id)) continue;  // the next pass asks again
-    int64_t id = backups.create(server_id, "local", "DAILY", 0);
+    int64_t id = backups.create(server_id, "DAILY", 0);
     Status queued = servers_.backUp(server_id, id, {0, "the daily backup"});
     if (queued.isOk()) {
       ++report->daily_backups;

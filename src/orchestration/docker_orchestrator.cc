@@ -584,8 +584,8 @@ Status DockerOrchestrator::backup(const db::ServerRecord& s, const db::Backup& b
     return Status::unavailable(explain("be backed up", game_c.error()));
   }
   db::BackupRepository backups(db_);
-  if (!backups.start(b.id, game_c->state.running)) return Status::conflict("The backup was deleted.");
   std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
+  if (!backups.start(b.id, target->name(), game_c->state.running)) return Status::conflict("The backup was deleted.");
   Result<std::unique_ptr<backup::ObjectWriter>> writer = target->create(b.object_name);
   if (!writer.isOk()) return writer.status();
   backup::ArchiveEncoder encoder(*writer.value());

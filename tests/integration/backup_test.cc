@@ -6,7 +6,10 @@
 // ranges; another user's backups are 404 everywhere.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <signal.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -30,6 +33,7 @@ class BackupTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(anotherUsersBackupsAre404Everywhere);
   CPPUNIT_TEST(aServerIsBackedUpAsItGoesToSleepAtMostEverySixHours);
   CPPUNIT_TEST(aDailyBackupMakesRoomButKeepsLockedOnes);
+  CPPUNIT_TEST(theSameRoundTripThroughCloudStorage);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -221,6 +225,21 @@ class BackupTest : public gsp::test::PlatformTest {
     owner.post(base(second) + "/delete", csrf(owner) + "&confirm_name=second");
   }
 
+  // Restarts the test's gsp-agent with `env` set (its options as GSP_SECTION_KEY variables).
+  void restartAgent(const std::vector<std::pair<std::string, std::string>>& env) {
+    std::ifstream pidfile(gsp::test::env("GSP_TEST_AGENT_PIDFILE"));
+    pid_t pid = 0;
+    pidfile >> pid;
+    CPPUNIT_ASSERT(pid > 0);
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 100 && kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(100ms);
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+    int status = 0;
+    std::string out = gsp::test::runCommand(gsp::test::env("GSP_TEST_START_AGENT"), &status);
+    for (const auto& [name, value] : env) unsetenv(name.c_str());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+  }
+
   // The server's backups of `reason` once none is being taken.
   std::vector<gsp::db::Backup> settled(int64_t id, const std::string& reason) {
     for (int i = 0; i < 600 && gsp::db::BackupRepository(*db_).anyInProgress(id); ++i) std::this_thread::sleep_for(100ms);
@@ -274,6 +293,46 @@ class BackupTest : public gsp::test::PlatformTest {
     tick();
     CPPUNIT_ASSERT_EQUAL(size_t(1), settled(id, "DAILY").size());
     c.post(base(id) + "/delete", csrf(c) + "&confirm_name=daily");
+  }
+
+  // The agent configured for Cloud Storage (the test double, 256 KiB chunks):
+  // the save file survives a backup, a change and a restore.
+  void theSameRoundTripThroughCloudStorage() {
+    restartAgent({{"GSP_BACKUP_TARGET", "gcs"},
+                  {"GSP_BACKUP_GCS_BUCKET", "gsp-test"},
+                  {"GSP_BACKUP_GCS_PREFIX", "platform/"},
+                  {"GSP_BACKUP_GCS_KEY_FILE", gsp::test::env("GSP_TEST_GCS_KEY_FILE")},
+                  {"GSP_BACKUP_GCS_ENDPOINT", gsp::test::env("GSP_TEST_GCS_URL")},
+                  {"GSP_BACKUP_GCS_CHUNK_KIB", "256"}});
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("cloud"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "cloud");
+    playOnce(c, id);
+    const std::string before = saveFile(id);
+    gsp::db::Backup b = backUp(c, id);
+    restartAgent({});  // back to the local target for the other tests, whatever happens below
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(b.message, std::string("DONE"), b.state);
+    CPPUNIT_ASSERT_EQUAL(std::string("gcs"), b.target);
+    // The object is in the bucket with the sums the row has (read by the official client).
+    int status = 0;
+    std::string out = gsp::test::runCommand(gsp::test::env("GSP_TEST_GCS_READ_BACK") + " " +
+                                                gsp::test::env("GSP_TEST_GCS_URL") + " gsp-test platform/" + b.object_name +
+                                                " " + b.crc32c + " " + b.md5 + " " + std::to_string(b.bytes_stored),
+                                            &status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+    restartAgent({{"GSP_BACKUP_TARGET", "gcs"},
+                  {"GSP_BACKUP_GCS_BUCKET", "gsp-test"},
+                  {"GSP_BACKUP_GCS_PREFIX", "platform/"},
+                  {"GSP_BACKUP_GCS_KEY_FILE", gsp::test::env("GSP_TEST_GCS_KEY_FILE")},
+                  {"GSP_BACKUP_GCS_ENDPOINT", gsp::test::env("GSP_TEST_GCS_URL")},
+                  {"GSP_BACKUP_GCS_CHUNK_KIB", "256"}});
+    playOnce(c, id);
+    CPPUNIT_ASSERT(saveFile(id) != before);
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/restore", csrf(c)).status);
+    gsp::db::Job restored = lastJobEnded(id);
+    restartAgent({});
+    CPPUNIT_ASSERT_MESSAGE(restored.message, restored.state == gsp::domain::JobState::kDone);
+    CPPUNIT_ASSERT_EQUAL(before, saveFile(id));
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=cloud");
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(BackupTest);

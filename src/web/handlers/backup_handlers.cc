@@ -60,7 +60,7 @@ Response createBackup(Context& ctx) {
     return ctx.redirectWithFlash(here, "error", "This server keeps at most " + std::to_string(game->backup_limit) +
                                                     " backups. Delete one before taking another (" + which + ").");
   }
-  int64_t id = backups.create(s->id, "local", "MANUAL", ctx.user->id);
+  int64_t id = backups.create(s->id, "MANUAL", ctx.user->id);
   Status queued = ctx.servers->backUp(s->id, id, {ctx.user->id, "backup requested by " + ctx.user->email});
   if (!queued.isOk()) {
     backups.fail(id, queued.message());
@@ -138,6 +138,10 @@ Response downloadBackup(Context& ctx) {
   if (!s) return pages::notFound(ctx);
   std::optional<db::Backup> b = loadBackup(ctx, *s);
   if (!b || b->state != "DONE") return pages::notFound(ctx);
+  if (b->target != "local")
+    return ctx.redirectWithFlash(serverPage(s->id), "error",
+                                 "This backup is kept in Cloud Storage; the page cannot download it yet. It is the object " +
+                                     b->object_name + " under the bucket's backup prefix.");
   // nginx serves the file: its length, Range requests, no copy through gsp-web.
   Response r = Response::html(200, "");
   r.content_type = "application/gzip";

@@ -129,8 +129,6 @@ Result<int64_t> createOnce(Context& ctx, const db::GameImage& game, const std::s
   return db::ServerRepository(ctx.db).create(server);
 }
 
-}  // namespace
-
 // "512 B", "3.4 KB", "12.3 MB", "1.2 GB" (powers of 1024).
 std::string byteSize(int64_t bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -144,6 +142,8 @@ std::string byteSize(int64_t bytes) {
   snprintf(out, sizeof out, unit == 0 ? "%.0f %s" : "%.1f %s", v, units[unit]);
   return out;
 }
+
+}  // namespace
 
 std::optional<db::ServerRecord> loadServer(Context& ctx) {
   const std::string& id = ctx.request.pathParam("id");
@@ -249,7 +249,7 @@ Response showServer(Context& ctx) {
              : b.state == "DONE" ? byteSize(b.bytes_stored) + " (" + byteSize(b.bytes_read) + " of data)"
                                  : "";
     v.message = b.message;
-    v.target = b.target;
+    v.target = b.target.empty() ? "waiting for the agent" : b.target;
     v.reason = b.reason == "ON_SLEEP" ? "on sleep" : b.reason == "DAILY" ? "daily" : "manual";
     v.taken_while_running = b.taken_while_running;
     v.locked = b.locked;

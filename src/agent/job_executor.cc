@@ -83,8 +83,9 @@ void JobExecutor::runOnce(int64_t job_id) {
   if (job->attempts > 1) log::info() << "job " << job_id << ": resuming (attempt " << job->attempts << ")";
   std::string done;
   Status acted = act(*job, *server, step == JobStep::kBegin, &done);
-  finish(acted.isOk(), acted.isOk() ? done : acted.message());
+  // Queued before the sleep's job ends: whoever waits for that job sees the backup.
   if (acted.isOk() && job->kind == JobKind::kHibernate) backUpOnSleep(*server);
+  finish(acted.isOk(), acted.isOk() ? done : acted.message());
 }
 
 void JobExecutor::backUpOnSleep(const db::ServerRecord& server) {

@@ -240,8 +240,10 @@ class BackupTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
   }
 
-  // The server's backups of `reason` once none is being taken.
+  // The server's backups of `reason` once its last job (the sleep, or a pass's
+  // queueing) ended and no backup is being taken.
   std::vector<gsp::db::Backup> settled(int64_t id, const std::string& reason) {
+    lastJobEnded(id);
     for (int i = 0; i < 600 && gsp::db::BackupRepository(*db_).anyInProgress(id); ++i) std::this_thread::sleep_for(100ms);
     std::vector<gsp::db::Backup> out;
     for (const gsp::db::Backup& b : gsp::db::BackupRepository(*db_).listForServer(id)) {

@@ -41,6 +41,7 @@ class GcsTargetTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(a503AndAnExpiredTokenAreRetried);
   CPPUNIT_TEST(wrongSumsLeaveNoObject);
   CPPUNIT_TEST(aMissingOrMalformedKeyFileIsAClearFailure);
+  CPPUNIT_TEST(aBucketThatRefusesIsAClearFailure);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -174,6 +175,17 @@ class GcsTargetTest : public CppUnit::TestFixture {
     // Nothing of the key in the message.
     CPPUNIT_ASSERT(w.status().message().find("not a key") == std::string::npos);
     std::remove(bad.c_str());
+  }
+
+  void aBucketThatRefusesIsAClearFailure() {
+    gsp::backup::GcsOptions o = options();
+    o.bucket = "no-such-bucket";
+    gsp::backup::GcsTarget target(o, "test/", kChunk);
+    auto w = target.create("servers/1/5-refused.tar.gz");
+    CPPUNIT_ASSERT(!w.isOk());
+    CPPUNIT_ASSERT_MESSAGE(w.status().message(), w.status().message().find("did not open an upload: HTTP 404") !=
+                                                     std::string::npos);
+    CPPUNIT_ASSERT(target.open("servers/1/5-refused.tar.gz").status().code() != gsp::Status::Code::kOk);
   }
 
  private:

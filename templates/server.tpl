@@ -71,7 +71,7 @@
 <section class="card" id="backups" aria-labelledby="backups-heading">
   <div class="card-head">
     <h2 id="backups-heading">Backups</h2>
-    {{#CAN_BACK_UP}}<form method="post" action="/servers/{{ID}}/backups"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><button class="button" type="submit">Back up now</button></form>{{/CAN_BACK_UP}}
+    {{#CAN_BACK_UP}}<form method="post" action="/servers/{{ID}}/backups" class="backup-now"><input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}"><label><input type="checkbox" name="sleep_first" value="1"> Sleep first (a consistent copy)</label> <button class="button" type="submit">Back up now</button></form>{{/CAN_BACK_UP}}
   </div>
   <p class="hint">The server's data, compressed. It keeps at most {{BACKUP_LIMIT}}: an automatic backup at the limit removes the oldest unlocked one first, a manual one asks you to delete one. Locked backups are never removed. A backup taken while the game runs is a live copy.</p>
   <form method="post" action="/servers/{{ID}}/backup-schedule" class="backup-schedule">

@@ -127,6 +127,13 @@ void JobExecutor::runBackupJob(const db::Job& job, const std::function<void(bool
     return failBackup(domain::refusal(domain::jobAction(job.kind), server->state));
 
   if (job.kind == JobKind::kBackup) {
+    // "Sleep first": the game saves its world as it stops, so the copy is consistent.
+    if (backup->sleep_first && domain::canHibernate(server->state) && server->state != domain::ServerState::kError) {
+      Status slept = orchestrator_.hibernate(*server, "put to sleep for a consistent backup", true);
+      if (!slept.isOk()) return failBackup(slept.message());
+      server = db::ServerRepository(db_).find(job.server_id);
+      if (!server) return failBackup("The server no longer exists.");
+    }
     // Automatic backups make room at the limit (a manual one was refused there).
     if (backup->reason != "MANUAL") {
       Status room = makeRoom(*server, backup->id, *target);

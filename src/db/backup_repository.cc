@@ -7,15 +7,16 @@ namespace {
 const char kColumns[] =
     "SELECT id, server_id, state, target, object_name, reason, taken_while_running, locked, bytes_read, bytes_stored, "
     "COALESCE(sha256, ''), COALESCE(md5, ''), COALESCE(crc32c, ''), message, "
-    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), FLOOR(UNIX_TIMESTAMP(created_at)) FROM backups ";
+    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), FLOOR(UNIX_TIMESTAMP(created_at)), sleep_first FROM backups ";
 
 }  // namespace
 
-int64_t BackupRepository::create(int64_t server_id, const std::string& reason, int64_t requested_by_user_id) {
+int64_t BackupRepository::create(int64_t server_id, const std::string& reason, int64_t requested_by_user_id,
+                                 bool sleep_first) {
   Transaction tx(db_);
-  Query q = db_.sql("INSERT INTO backups (server_id, target, object_name, reason, requested_by_user_id) "
-                    "VALUES (?, '', '', ?, ?)");
-  q.arg(server_id).arg(reason);
+  Query q = db_.sql("INSERT INTO backups (server_id, target, object_name, reason, sleep_first, requested_by_user_id) "
+                    "VALUES (?, '', '', ?, ?, ?)");
+  q.arg(server_id).arg(reason).arg(sleep_first);
   if (requested_by_user_id > 0) q.arg(requested_by_user_id);
   else q.argNull();
   q.update();
@@ -49,6 +50,7 @@ std::vector<Backup> BackupRepository::load(const std::string& where, int64_t arg
     b.message = rs->getString(14);
     b.created_at = rs->getString(15);
     b.created_unix = rs->getInt64(16);
+    b.sleep_first = rs->getBoolean(17);
     out.push_back(std::move(b));
   }
   return out;

@@ -20,6 +20,7 @@ struct Backup {
   std::string object_name;
   std::string reason;  // MANUAL, ON_SLEEP, DAILY
   bool taken_while_running = false;
+  bool sleep_first = false;  // the owner asked for the server to sleep before it is taken
   bool locked = false;
   int64_t bytes_read = 0;
   int64_t bytes_stored = 0;
@@ -37,7 +38,7 @@ class BackupRepository {
 
   // A QUEUED backup of the server; its object is named from its id. The agent
   // records the target when it takes it (the target is its configuration).
-  int64_t create(int64_t server_id, const std::string& reason, int64_t requested_by_user_id);
+  int64_t create(int64_t server_id, const std::string& reason, int64_t requested_by_user_id, bool sleep_first = false);
 
   std::optional<Backup> find(int64_t id);  // not deleted
   // The server's backups, newest first (deleted ones left out).

@@ -325,8 +325,10 @@ Status DockerOrchestrator::hibernate(const db::ServerRecord& s, const std::strin
     servers.transition(s.id, ServerState::kStopping, ServerState::kError, "stop failed", message);
     return Status::unavailable(message);
   }
-  servers.transition(s.id, ServerState::kStopping, ServerState::kSleeping, "the game stopped; its world is saved");
+  // The proxy first: once the row says SLEEPING, only the job's end is left,
+  // so an act asked for at that moment rarely finds the server still busy.
   tellProxy(s, "game-stopped");
+  servers.transition(s.id, ServerState::kStopping, ServerState::kSleeping, "the game stopped; its world is saved");
   return Status::ok();
 }
 

@@ -34,6 +34,7 @@ class BackupTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(aServerIsBackedUpAsItGoesToSleepAtMostEverySixHours);
   CPPUNIT_TEST(aDailyBackupMakesRoomButKeepsLockedOnes);
   CPPUNIT_TEST(theSameRoundTripThroughCloudStorage);
+  CPPUNIT_TEST(aRunningServerIsBackedUpLiveOrAfterItSleeps);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -85,6 +86,7 @@ class BackupTest : public gsp::test::PlatformTest {
     gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
     CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/hibernate", csrf(c)).status);
     gsp::test::waitForState(*db_, id, ServerState::kSleeping, 60s);
+    lastJobEnded(id);  // SLEEPING shows a moment before the sleep's job ends
   }
 
   std::string fileOf(const gsp::db::Backup& b) { return config_.backup_local_dir + "/" + b.object_name; }
@@ -295,6 +297,33 @@ class BackupTest : public gsp::test::PlatformTest {
     tick();
     CPPUNIT_ASSERT_EQUAL(size_t(1), settled(id, "DAILY").size());
     c.post(base(id) + "/delete", csrf(c) + "&confirm_name=daily");
+  }
+
+  void aRunningServerIsBackedUpLiveOrAfterItSleeps() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("live"));
+    int64_t id = runningServer(c, "live");
+    // Live: the game keeps running, and the backup says it was taken so.
+    gsp::db::Backup live = backUp(c, id);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(live.message, std::string("DONE"), live.state);
+    CPPUNIT_ASSERT(live.taken_while_running);
+    CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(id)->state == ServerState::kRunning);
+    // "Sleep first": the server goes to sleep (its world saved), then the copy is taken.
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups", csrf(c) + "&sleep_first=1").status);
+    for (int i = 0; i < 600; ++i) {
+      gsp::db::Backup b = gsp::db::BackupRepository(*db_).listForServer(id).front();
+      if (b.state == "DONE" || b.state == "FAILED") break;
+      std::this_thread::sleep_for(100ms);
+    }
+    gsp::db::Backup consistent = gsp::db::BackupRepository(*db_).listForServer(id).front();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(consistent.message, std::string("DONE"), consistent.state);
+    CPPUNIT_ASSERT(consistent.sleep_first);
+    CPPUNIT_ASSERT(!consistent.taken_while_running);
+    CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(id)->state == ServerState::kSleeping);
+    CPPUNIT_ASSERT(c.get(base(id)).body.find("put to sleep for a consistent backup") != std::string::npos);
+    // A bad value is refused and takes nothing.
+    c.post(base(id) + "/backups", csrf(c) + "&sleep_first=please");
+    CPPUNIT_ASSERT_EQUAL(size_t(2), gsp::db::BackupRepository(*db_).listForServer(id).size());
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=live");
   }
 
   // The agent configured for Cloud Storage (the test double, 256 KiB chunks):

@@ -60,13 +60,19 @@ Response createBackup(Context& ctx) {
     return ctx.redirectWithFlash(here, "error", "This server keeps at most " + std::to_string(game->backup_limit) +
                                                     " backups. Delete one before taking another (" + which + ").");
   }
-  int64_t id = backups.create(s->id, "MANUAL", ctx.user->id);
+  const std::string& sleep_first = ctx.request.formValue("sleep_first");
+  if (!sleep_first.empty() && sleep_first != "1") return ctx.redirectWithFlash(here, "error", "Choose whether it sleeps first.");
+  int64_t id = backups.create(s->id, "MANUAL", ctx.user->id, sleep_first == "1");
   Status queued = ctx.servers->backUp(s->id, id, {ctx.user->id, "backup requested by " + ctx.user->email});
   if (!queued.isOk()) {
     backups.fail(id, queued.message());
     return ctx.redirectWithFlash(here, "error", queued.message());
   }
-  return ctx.redirectWithFlash(here, "success", "Backing up: the list below shows its progress.");
+  return ctx.redirectWithFlash(here, "success",
+                               std::string(sleep_first == "1" && domain::isBilled(s->state)
+                                               ? "Putting the server to sleep, then backing up"
+                                               : "Backing up") +
+                                   ": the list below shows its progress.");
 }
 
 Response restoreBackup(Context& ctx) {

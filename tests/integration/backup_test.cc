@@ -35,6 +35,7 @@ class BackupTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(aDailyBackupMakesRoomButKeepsLockedOnes);
   CPPUNIT_TEST(theSameRoundTripThroughCloudStorage);
   CPPUNIT_TEST(aRunningServerIsBackedUpLiveOrAfterItSleeps);
+  CPPUNIT_TEST(aFullTargetFailsClearlyAndLeavesNothing);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -324,6 +325,30 @@ class BackupTest : public gsp::test::PlatformTest {
     c.post(base(id) + "/backups", csrf(c) + "&sleep_first=please");
     CPPUNIT_ASSERT_EQUAL(size_t(2), gsp::db::BackupRepository(*db_).listForServer(id).size());
     c.post(base(id) + "/delete", csrf(c) + "&confirm_name=live");
+  }
+
+  // The local target on a 1 MiB filesystem; the server's data is 3 MB of noise.
+  void aFullTargetFailsClearlyAndLeavesNothing() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("full"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "full");
+    const std::string small = config_.backup_local_dir + "-small";
+    const std::string game = gsp::db::ServerRepository(*db_).find(id)->game_container_id;
+    int status = 0;
+    std::string out = gsp::test::runCommand(
+        "set -e; mkdir -p '" + small + "'; mount -t tmpfs -o size=1m,mode=2750 tmpfs '" + small + "'; chown gsp-agent '" +
+            small + "'; head -c 3000000 /dev/urandom > '" + small + ".noise'; docker cp '" + small + ".noise' " + game +
+            ":/data/noise.bin; rm '" + small + ".noise'",
+        &status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+    restartAgent({{"GSP_BACKUP_LOCAL_DIR", small}});
+    gsp::db::Backup b = backUp(c, id);
+    restartAgent({});
+    std::string left = gsp::test::runCommand("find '" + small + "' -type f | wc -l; umount '" + small + "'", &status);
+    CPPUNIT_ASSERT_EQUAL(std::string("FAILED"), b.state);
+    CPPUNIT_ASSERT_MESSAGE(b.message, b.message.find("The backup disk is full") != std::string::npos);
+    // The half-written file went with the failure.
+    CPPUNIT_ASSERT_EQUAL(std::string("0\n"), left);
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=full");
   }
 
   // The agent configured for Cloud Storage (the test double, 256 KiB chunks):

@@ -304,13 +304,15 @@ Status DockerOrchestrator::wake(const db::ServerRecord& s, const std::string& ca
   db::ServerRepository servers(db_);
   if (begin && !servers.transition(s.id, s.state, ServerState::kStarting, cause))
     return Status::conflict("The server changed state while it was being woken.");
+  // The proxy first: it watches until the game accepts, and RUNNING (its
+  // report) then comes after this job ended, so the owner's next click is not "busy".
+  tellProxy(s, "game-started");
   docker::DockerStatus started = docker_->startContainer(s.game_container_id);
   if (!started.isOk()) {
     std::string message = explain("start", started.error());
     servers.transition(s.id, ServerState::kStarting, ServerState::kError, "start failed", message);
     return Status::unavailable(message);
   }
-  tellProxy(s, "game-started");
   return Status::ok();
 }
 

@@ -85,6 +85,7 @@ class BackupTest : public gsp::test::PlatformTest {
     int port = gsp::db::ServerRepository(*db_).find(id)->ports[0].public_port;
     CPPUNIT_ASSERT_EQUAL(std::string("play\n"), gsp::test::tcpRoundTrip(port, "play\n", 60s));
     gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
+    waitForNoActiveJob(id);
     CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/hibernate", csrf(c)).status);
     gsp::test::waitForState(*db_, id, ServerState::kSleeping, 60s);
     lastJobEnded(id);  // SLEEPING shows a moment before the sleep's job ends

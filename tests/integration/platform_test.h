@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <thread>
 #include <string>
 
 #include "core/config.h"
@@ -45,7 +46,19 @@ class PlatformTest : public CppUnit::TestFixture {
     int port = db::ServerRepository(*db_).find(id)->ports[0].public_port;
     CPPUNIT_ASSERT_EQUAL(std::string("go\n"), tcpRoundTrip(port, "go\n", 60s));
     waitForState(*db_, id, domain::ServerState::kRunning, 60s);
+    waitForNoActiveJob(id);
     return id;
+  }
+
+  // The server's act (a wake, a sleep) has ended: the next one is not refused as "busy".
+  void waitForNoActiveJob(int64_t id) {
+    using namespace std::chrono_literals;
+    for (int i = 0; i < 600; ++i) {
+      auto rs = db_->sql("SELECT COUNT(*) FROM jobs WHERE active_server_id = ?").arg(id).rows();
+      if (rs->next() && rs->getInt(1) == 0) return;
+      std::this_thread::sleep_for(100ms);
+    }
+    CPPUNIT_FAIL("server " + std::to_string(id) + " stayed busy with a job");
   }
 
   // No container, network or volume labelled for the server, and no public port held.

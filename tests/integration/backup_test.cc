@@ -43,8 +43,9 @@ class BackupTest : public gsp::test::PlatformTest {
   std::string base(int64_t id) { return "/servers/" + std::to_string(id); }
 
   // Takes a backup through the page and waits for its end; its row.
-  gsp::db::Backup backUp(gsp::test::HttpClient& c, int64_t id) {
-    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups", csrf(c)).status);
+  // `form` adds fields to the form ("&sleep_first=1").
+  gsp::db::Backup backUp(gsp::test::HttpClient& c, int64_t id, const std::string& form = "") {
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups", csrf(c) + form).status);
     for (int i = 0; i < 600; ++i) {
       std::vector<gsp::db::Backup> all = gsp::db::BackupRepository(*db_).listForServer(id);
       CPPUNIT_ASSERT(!all.empty());
@@ -310,13 +311,7 @@ class BackupTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT(live.taken_while_running);
     CPPUNIT_ASSERT(gsp::db::ServerRepository(*db_).find(id)->state == ServerState::kRunning);
     // "Sleep first": the server goes to sleep (its world saved), then the copy is taken.
-    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups", csrf(c) + "&sleep_first=1").status);
-    for (int i = 0; i < 600; ++i) {
-      gsp::db::Backup b = gsp::db::BackupRepository(*db_).listForServer(id).front();
-      if (b.state == "DONE" || b.state == "FAILED") break;
-      std::this_thread::sleep_for(100ms);
-    }
-    gsp::db::Backup consistent = gsp::db::BackupRepository(*db_).listForServer(id).front();
+    gsp::db::Backup consistent = backUp(c, id, "&sleep_first=1");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(consistent.message, std::string("DONE"), consistent.state);
     CPPUNIT_ASSERT(consistent.sleep_first);
     CPPUNIT_ASSERT(!consistent.taken_while_running);
@@ -352,15 +347,20 @@ class BackupTest : public gsp::test::PlatformTest {
     c.post(base(id) + "/delete", csrf(c) + "&confirm_name=full");
   }
 
+  // The agent's options for the Cloud Storage test double, 256 KiB chunks.
+  static std::vector<std::pair<std::string, std::string>> onCloudStorage() {
+    return {{"GSP_BACKUP_TARGET", "gcs"},
+            {"GSP_BACKUP_GCS_BUCKET", "gsp-test"},
+            {"GSP_BACKUP_GCS_PREFIX", "platform/"},
+            {"GSP_BACKUP_GCS_KEY_FILE", gsp::test::env("GSP_TEST_GCS_KEY_FILE")},
+            {"GSP_BACKUP_GCS_ENDPOINT", gsp::test::env("GSP_TEST_GCS_URL")},
+            {"GSP_BACKUP_GCS_CHUNK_KIB", "256"}};
+  }
+
   // The agent configured for Cloud Storage (the test double, 256 KiB chunks):
   // the save file survives a backup, a change and a restore.
   void theSameRoundTripThroughCloudStorage() {
-    restartAgent({{"GSP_BACKUP_TARGET", "gcs"},
-                  {"GSP_BACKUP_GCS_BUCKET", "gsp-test"},
-                  {"GSP_BACKUP_GCS_PREFIX", "platform/"},
-                  {"GSP_BACKUP_GCS_KEY_FILE", gsp::test::env("GSP_TEST_GCS_KEY_FILE")},
-                  {"GSP_BACKUP_GCS_ENDPOINT", gsp::test::env("GSP_TEST_GCS_URL")},
-                  {"GSP_BACKUP_GCS_CHUNK_KIB", "256"}});
+    restartAgent(onCloudStorage());
     gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("cloud"));
     int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "cloud");
     playOnce(c, id);
@@ -376,12 +376,7 @@ class BackupTest : public gsp::test::PlatformTest {
                                                 " " + b.crc32c + " " + b.md5 + " " + std::to_string(b.bytes_stored),
                                             &status);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
-    restartAgent({{"GSP_BACKUP_TARGET", "gcs"},
-                  {"GSP_BACKUP_GCS_BUCKET", "gsp-test"},
-                  {"GSP_BACKUP_GCS_PREFIX", "platform/"},
-                  {"GSP_BACKUP_GCS_KEY_FILE", gsp::test::env("GSP_TEST_GCS_KEY_FILE")},
-                  {"GSP_BACKUP_GCS_ENDPOINT", gsp::test::env("GSP_TEST_GCS_URL")},
-                  {"GSP_BACKUP_GCS_CHUNK_KIB", "256"}});
+    restartAgent(onCloudStorage());
     playOnce(c, id);
     CPPUNIT_ASSERT(saveFile(id) != before);
     CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/restore", csrf(c)).status);

@@ -154,9 +154,10 @@ test('server-list pings to a running game reach it but are no players: they keep
   proxy.child.kill('SIGTERM');
 });
 
-test('a login to a server whose owner is out of credits is told so', async () => {
+// The disconnect reason a Minecraft login gets when the backend answers the wake with `status`.
+async function refusedLoginReason(status) {
   const [pub, game] = [await freePort(), await freePort()];
-  const hooks = await startReceiver(() => {}, 402);
+  const hooks = await startReceiver(() => {}, status);
   const proxy = await startProxy(pub, game, hooks.url);
   const client = mc.createClient({ host: '127.0.0.1', port: pub, username: 'Alex', auth: 'offline', version: VERSION });
   client.on('error', () => {});
@@ -164,20 +165,16 @@ test('a login to a server whose owner is out of credits is told so', async () =>
     new Promise((resolve) => client.on('disconnect', (p) => resolve(JSON.parse(p.reason).text))),
     sleep(8000).then(() => 'no disconnect packet'),
   ]);
-  assert.match(reason, /credit has run out/, proxy.log());
   proxy.child.kill('SIGTERM');
+  return { reason, log: proxy.log() };
+}
+
+test('a login to a server whose owner is out of credits is told so', async () => {
+  const { reason, log } = await refusedLoginReason(402);
+  assert.match(reason, /credit has run out/, log);
 });
 
 test('a login to a server stopped after a crash loop is told its owner must start it', async () => {
-  const [pub, game] = [await freePort(), await freePort()];
-  const hooks = await startReceiver(() => {}, 423);
-  const proxy = await startProxy(pub, game, hooks.url);
-  const client = mc.createClient({ host: '127.0.0.1', port: pub, username: 'Alex', auth: 'offline', version: VERSION });
-  client.on('error', () => {});
-  const reason = await Promise.race([
-    new Promise((resolve) => client.on('disconnect', (p) => resolve(JSON.parse(p.reason).text))),
-    sleep(8000).then(() => 'no disconnect packet'),
-  ]);
-  assert.match(reason, /crashing repeatedly/, proxy.log());
-  proxy.child.kill('SIGTERM');
+  const { reason, log } = await refusedLoginReason(423);
+  assert.match(reason, /crashing repeatedly/, log);
 });

@@ -197,8 +197,15 @@ GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
   GSP_TEST_RESTART_DOCKER="bash $STATE/restart-docker" \
   GSP_TEST_GCS_URL="$GCS_URL" GSP_TEST_GCS_KEY_FILE="$STATE/gcs/key.json" \
   GSP_TEST_GCS_READ_BACK="node $GSP_ROOT/tests/gcs/read_back.mjs" \
-  "$GSP_BUILD/tests/integration_tests" >"$STATE/integration.out" 2>&1
+  "$GSP_BUILD/tests/integration_tests" ${GSP_TEST_ONLY:-} >"$STATE/integration.out" 2>&1
 count_runner integration_tests "$STATE/integration.out" $?
+# A developer's quick loop: GSP_TEST_ONLY=BackupTest (a suite or Suite::test) runs just that.
+if [ -n "${GSP_TEST_ONLY:-}" ]; then
+  grep -v ' : OK$' "$STATE/integration.out" | tail -40
+  echo "$PASSED passed, $FAILED failed (only $GSP_TEST_ONLY)"
+  [ "$FAILED" -eq 0 ]
+  exit
+fi
 
 say "browser test (headless Chromium)"
 (cd "$GSP_ROOT/tests/browser" && { [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; } &&

@@ -104,9 +104,9 @@ void JobExecutor::runBackupJob(const db::Job& job, const std::function<void(bool
   if (!backup) return finish(job.kind == JobKind::kDeleteBackup, "The backup was already deleted.");
   std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
   if (job.kind == JobKind::kDeleteBackup) {
-    // A failed backup may have no object at all: removing nothing is fine.
-    // Never taken (no target yet): nothing was stored.
-    Status removed = backup->target.empty()             ? Status::ok()
+    // Never taken (no target yet), or failed (a failure leaves nothing
+    // stored): there is no object to remove, wherever it was to go.
+    Status removed = backup->target.empty() || backup->state == "FAILED" ? Status::ok()
                      : backup->target == target->name() ? target->remove(backup->object_name)
                                                         : Status::unavailable("The backup is on the " + backup->target +
                                                                               " target, which this host does not use.");

@@ -33,6 +33,10 @@ std::string RequestHandler::answer(const agentapi::AgentRequest& r) {
       if (report->repairs > 0) poke_();
       return agentapi::encodeReconcile(report.value());
     }
+    case Operation::kDownloadUrl: {
+      Result<std::string> url = orchestrator_.backupDownloadUrl(r.server, r.backup);
+      return url.isOk() ? agentapi::encodeUrl(url.value()) : agentapi::encodeError(url.status());
+    }
     case Operation::kPull: {
       Status pulled = orchestrator_.pullCatalogImage(r.game);
       return pulled.isOk() ? agentapi::encodeOk() : agentapi::encodeError(pulled);

@@ -132,6 +132,15 @@ Result<orchestration::ReconcileReport> AgentClient::reconcile(int64_t at) {
   return decodeReconcile(r.value());
 }
 
+Result<std::string> AgentClient::downloadUrl(int64_t server_id, int64_t backup_id) {
+  AgentRequest request{Operation::kDownloadUrl};
+  request.server = server_id;
+  request.backup = backup_id;
+  Result<std::string> r = call(request);
+  if (!r.isOk()) return r.status();
+  return decodeUrl(r.value());
+}
+
 Result<orchestration::ServerStats> AgentClient::stats(int64_t server_id) {
   AgentRequest request{Operation::kStats};
   request.server = server_id;

@@ -25,6 +25,8 @@ class AgentClient {
   Status poke(int64_t job_id);
   Result<orchestration::ServerLogs> logs(int64_t server_id, int tail, int64_t since);
   Result<orchestration::ServerStats> stats(int64_t server_id);
+  // A signed URL for the Cloud Storage backup `backup_id` of `server_id`.
+  Result<std::string> downloadUrl(int64_t server_id, int64_t backup_id);
   // A lifecycle pass's reconcile, samples stored at `at` (unix seconds).
   Result<orchestration::ReconcileReport> reconcile(int64_t at);
   // Waits for the pull itself: give this client a timeout long enough for a big image.

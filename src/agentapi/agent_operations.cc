@@ -58,6 +58,10 @@ Result<orchestration::ServerLogs> AgentOperations::logs(int64_t server_id, int t
 
 Result<orchestration::ServerStats> AgentOperations::stats(int64_t server_id) { return agent_.stats(server_id); }
 
+Result<std::string> AgentOperations::backupDownloadUrl(int64_t server_id, int64_t backup_id) {
+  return agent_.downloadUrl(server_id, backup_id);
+}
+
 Result<orchestration::ReconcileReport> AgentOperations::reconcile(int64_t at) { return agent_.reconcile(at); }
 
 }  // namespace gsp::agentapi

@@ -28,6 +28,7 @@ class AgentOperations : public orchestration::ServerOperations {
   Status backUp(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) override;
   Status restore(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) override;
   Status deleteBackup(int64_t server_id, int64_t backup_id, const orchestration::Asker& by) override;
+  Result<std::string> backupDownloadUrl(int64_t server_id, int64_t backup_id) override;
   Result<orchestration::ServerStats> stats(int64_t server_id) override;
   Result<orchestration::ReconcileReport> reconcile(int64_t at) override;
 

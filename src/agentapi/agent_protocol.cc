@@ -16,6 +16,7 @@ const OperationName kOperations[] = {
     {Operation::kPing, "ping"}, {Operation::kPoke, "poke"},
     {Operation::kLogs, "logs"}, {Operation::kStats, "stats"},
     {Operation::kPull, "pull"}, {Operation::kReconcile, "reconcile"},
+    {Operation::kDownloadUrl, "download_url"},
 };
 
 struct CodeName {
@@ -67,6 +68,7 @@ std::string encodeRequest(const AgentRequest& r) {
   if (r.since > 0) j["since"] = r.since;
   if (r.game > 0) j["game"] = r.game;
   if (r.at > 0) j["at"] = r.at;
+  if (r.backup > 0) j["backup"] = r.backup;
   return dump(j);
 }
 
@@ -95,9 +97,9 @@ Result<AgentRequest> decodeRequest(std::string_view bytes) {
     int64_t v = 0;
     Status read;
     if (key == "op") continue;
-    if (key == "server" || key == "job" || key == "game") {
+    if (key == "server" || key == "job" || key == "game" || key == "backup") {
       read = readNumber(it.value(), key, 1, kMaxId, &v);
-      (key == "server" ? r.server : key == "job" ? r.job : r.game) = v;
+      (key == "server" ? r.server : key == "job" ? r.job : key == "game" ? r.game : r.backup) = v;
     } else if (key == "tail") {
       read = readNumber(it.value(), key, 1, kMaxTail, &v);
       r.tail = static_cast<int>(v);
@@ -113,6 +115,7 @@ Result<AgentRequest> decodeRequest(std::string_view bytes) {
     if (!read.isOk()) return read;
   }
 
+  if (r.backup && r.op != Operation::kDownloadUrl) return Status::invalid("only download_url takes 'backup'");
   switch (r.op) {
     case Operation::kPing:
       if (r.server || r.job || r.tail || r.since || r.game || r.at) return Status::invalid("ping takes no fields");
@@ -136,6 +139,10 @@ Result<AgentRequest> decodeRequest(std::string_view bytes) {
     case Operation::kReconcile:
       if (r.at == 0) return Status::invalid("reconcile needs 'at'");
       if (r.server || r.job || r.tail || r.since || r.game) return Status::invalid("reconcile takes only 'at'");
+      break;
+    case Operation::kDownloadUrl:
+      if (r.server == 0 || r.backup == 0) return Status::invalid("download_url needs 'server' and 'backup'");
+      if (r.job || r.tail || r.since || r.game || r.at) return Status::invalid("download_url takes only 'server' and 'backup'");
       break;
   }
   return r;
@@ -188,6 +195,8 @@ std::string encodeReconcile(const orchestration::ReconcileReport& r) {
                {"sampled", r.sampled},
                {"docker_calls", r.docker_calls}});
 }
+
+std::string encodeUrl(const std::string& url) { return dump({{"ok", true}, {"url", url}}); }
 
 namespace {
 
@@ -259,6 +268,15 @@ Result<orchestration::ReconcileReport> decodeReconcile(std::string_view reply) {
     *fields[i] = it->get<int>();
   }
   return r;
+}
+
+Result<std::string> decodeUrl(std::string_view reply) {
+  Result<json> j = parseReply(reply);
+  if (!j.isOk()) return j.status();
+  std::string url = stringOr(j.value(), "url", "");
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
+    return Status::unavailable("The server agent gave an answer that could not be read.");
+  return url;
 }
 
 }  // namespace gsp::agentapi

@@ -33,6 +33,7 @@ enum class Operation {
   kStats,  // CPU and memory of `server`'s game
   kPull,   // make sure catalog entry `game`'s image is on the host (an operator's pre-pull)
   kReconcile,  // compare the engine with the rows, queue repairs, sample usage at `at` (a lifecycle pass)
+  kDownloadUrl,  // a short-lived URL the owner's browser fetches `server`'s Cloud Storage backup `backup` from
 };
 
 const char* operationName(Operation op);
@@ -45,6 +46,7 @@ struct AgentRequest {
   int64_t since = 0;   // kLogs: a cursor from an earlier answer (unix ns)
   int64_t game = 0;    // kPull: a catalog id
   int64_t at = 0;      // kReconcile: the pass's clock (unix seconds), for the samples
+  int64_t backup = 0;  // kDownloadUrl: a backup id
 };
 
 std::string encodeRequest(const AgentRequest& request);
@@ -58,11 +60,13 @@ std::string encodeOk();
 std::string encodeLogs(const orchestration::ServerLogs& logs);
 std::string encodeStats(const orchestration::ServerStats& stats);
 std::string encodeReconcile(const orchestration::ReconcileReport& report);
+std::string encodeUrl(const std::string& url);
 
 // The Status of a reply (kOk for {"ok":true}); kUnavailable for a garbled one.
 Status decodeStatus(std::string_view reply);
 Result<orchestration::ServerLogs> decodeLogs(std::string_view reply);
 Result<orchestration::ServerStats> decodeStats(std::string_view reply);
 Result<orchestration::ReconcileReport> decodeReconcile(std::string_view reply);
+Result<std::string> decodeUrl(std::string_view reply);
 
 }  // namespace gsp::agentapi

@@ -74,23 +74,27 @@ Result<std::string> signedJwt(const ServiceAccount& account, const std::string& 
                            {"iat", now},
                            {"exp", now + 3600}};
   const std::string signing_input = base64Url(header.dump()) + "." + base64Url(claims.dump());
+  Result<std::string> signature = rsaSha256Signature(account, signing_input);
+  if (!signature.isOk()) return signature.status();
+  return signing_input + "." + base64Url(signature.value());
+}
 
+Result<std::string> rsaSha256Signature(const ServiceAccount& account, const std::string& data) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(account.private_key_pem.data(),
                                                     static_cast<int>(account.private_key_pem.size())));
   std::unique_ptr<EVP_PKEY, KeyFree> key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!key || EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA) return Status::invalid("the key file's private_key is not an RSA key");
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   size_t length = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(signing_input.data()),
-                     signing_input.size()) != 1)
-    return Status::internal("the JWT could not be signed");
+      EVP_DigestSign(ctx.get(), nullptr, &length, bytes, data.size()) != 1)
+    return Status::internal("the data could not be signed with the key file's key");
   std::string signature(length, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(&signature[0]), &length,
-                     reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) != 1)
-    return Status::internal("the JWT could not be signed");
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(&signature[0]), &length, bytes, data.size()) != 1)
+    return Status::internal("the data could not be signed with the key file's key");
   signature.resize(length);
-  return signing_input + "." + base64Url(signature);
+  return signature;
 }
 
 }  // namespace gsp::backup

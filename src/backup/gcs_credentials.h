@@ -24,6 +24,9 @@ Result<ServiceAccount> parseServiceAccount(const std::string& json_text);
 // header.claims.signature, each unpadded base64url; valid from `now` for an hour.
 Result<std::string> signedJwt(const ServiceAccount& account, const std::string& scope, int64_t now);
 
+// The raw RSASSA-PKCS1-v1_5 SHA-256 signature of `data` with the account's key.
+Result<std::string> rsaSha256Signature(const ServiceAccount& account, const std::string& data);
+
 // Unpadded base64url of `bytes` (JWT's encoding).
 std::string base64Url(const std::string& bytes);
 

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <thread>
 
+#include "backup/gcs_signed_url.h"
+
 namespace gsp::backup {
 
 namespace {
@@ -33,13 +35,25 @@ std::string why(const GcsResponse& r) {
 
 class GcsWriter : public ObjectWriter {
  public:
-  GcsWriter(GcsClient& client, std::string session, size_t chunk)
-      : client_(client), session_(std::move(session)), chunk_(chunk) {
+  // A new session, or one resumed where the service has kept `persisted`
+  // bytes (`finished_body`: it already holds the whole object).
+  GcsWriter(GcsClient& client, std::string session, size_t chunk, int64_t persisted = 0,
+            std::string finished_body = "")
+      : client_(client), session_(std::move(session)), chunk_(chunk), resumed_at_(persisted), offset_(persisted),
+        final_body_(std::move(finished_body)), finished_(!final_body_.empty()) {
     buffer_.reserve(chunk_);
   }
   ~GcsWriter() override { abort(); }
 
+  std::string session() const override { return session_; }
+
   Status write(const char* data, size_t size) override {
+    // A resumed upload: the bytes the service already kept are not sent again.
+    size_t skip = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(size), std::max<int64_t>(resumed_at_ - seen_, 0)));
+    seen_ += static_cast<int64_t>(size);
+    if (finished_) return Status::ok();
+    data += skip;
+    size -= skip;
     while (size > 0) {
       size_t take = std::min(size, chunk_ - buffer_.size());
       buffer_.append(data, take);
@@ -54,14 +68,19 @@ class GcsWriter : public ObjectWriter {
   }
 
   Status commit(const ArchiveSums& sums) override {
-    Status sent = send(true, "X-Goog-Hash: crc32c=" + sums.crc32c_base64 + ",md5=" + sums.md5_base64);
-    if (!sent.isOk()) return sent;
+    if (seen_ < resumed_at_) return changedSince();
+    if (!finished_) {
+      Status sent = send(true, "X-Goog-Hash: crc32c=" + sums.crc32c_base64 + ",md5=" + sums.md5_base64);
+      if (!sent.isOk()) return sent;
+    }
     // The service computed its own sums of what it stored: they must be ours.
     nlohmann::json object = nlohmann::json::parse(final_body_, nullptr, false);
     std::string crc = object.is_object() && object.contains("crc32c") && object["crc32c"].is_string() ? object["crc32c"].get<std::string>() : "";
     std::string md5 = object.is_object() && object.contains("md5Hash") && object["md5Hash"].is_string() ? object["md5Hash"].get<std::string>() : "";
-    if (crc != sums.crc32c_base64 || (!md5.empty() && md5 != sums.md5_base64))
+    if (crc != sums.crc32c_base64 || (!md5.empty() && md5 != sums.md5_base64)) {
+      if (resumed_at_ > 0 || finished_) return changedSince();
       return Status::unavailable("Cloud Storage stored the backup with other checksums than were sent; it is not trusted.");
+    }
     done_ = true;
     return Status::ok();
   }
@@ -104,6 +123,9 @@ class GcsWriter : public ObjectWriter {
       }
       if (r->status == 404 || r->status == 410)
         return Status::unavailable("The Cloud Storage upload session expired; the backup must be taken again.");
+      // The service checks the sums we send with the last chunk: on a resumed
+      // upload a refusal means the data changed since the first try.
+      if (final && resumed_at_ > 0 && r->status == 400) return changedSince();
       if (!isRetryable(r.value()) || attempt >= client_.options().max_attempts)
         return Status::unavailable("Cloud Storage did not take the backup: " + why(r.value()) + ".");
       // Broken connection or a 5xx: ask how much it kept, then go on from there.
@@ -125,6 +147,10 @@ class GcsWriter : public ObjectWriter {
     }
   }
 
+  Status changedSince() const {
+    return Status::conflict("the data changed since the interrupted upload began");
+  }
+
   // The service kept everything before `persisted`: drop that from the buffer.
   Status advanceTo(int64_t persisted) {
     if (persisted < offset_ || persisted > offset_ + static_cast<int64_t>(buffer_.size()))
@@ -137,9 +163,12 @@ class GcsWriter : public ObjectWriter {
   GcsClient& client_;
   const std::string session_;
   const size_t chunk_;
-  std::string buffer_;       // bytes from offset_ not yet kept by the service
-  int64_t offset_ = 0;       // bytes the service has kept
-  std::string final_body_;   // the object resource of the completed upload
+  const int64_t resumed_at_;  // bytes an earlier try got kept (0: a new upload)
+  int64_t seen_ = 0;          // bytes handed to write(), skipped ones included
+  std::string buffer_;        // bytes from offset_ not yet kept by the service
+  int64_t offset_;            // bytes the service has kept
+  std::string final_body_;    // the object resource of the completed upload
+  const bool finished_;       // resumed after the service had completed it
   bool done_ = false;
 };
 
@@ -180,6 +209,21 @@ class GcsReader : public ObjectReader {
 
 }  // namespace
 
+Result<std::string> GcsTarget::downloadUrl(const std::string& object, const std::string& file_name, int64_t now) {
+  Result<ServiceAccount> account = loadServiceAccount(client_.options().key_file);
+  if (!account.isOk()) return account.status();
+  SignedReadRequest request;
+  request.endpoint = client_.options().endpoint;
+  request.bucket = client_.options().bucket;
+  request.object = prefix_ + object;
+  request.download_name = file_name;
+  request.now = now;
+  request.expires_seconds = kDownloadUrlSeconds;
+  Result<std::string> url = signedReadUrl(account.value(), request);
+  if (!url.isOk()) return Status::invalid("A download link could not be made: " + url.status().message() + ".");
+  return url;
+}
+
 GcsTarget::GcsTarget(GcsOptions options, std::string prefix, size_t chunk_bytes)
     : client_(std::move(options)), prefix_(std::move(prefix)), chunk_bytes_(chunk_bytes) {}
 
@@ -196,6 +240,20 @@ Result<std::unique_ptr<ObjectWriter>> GcsTarget::create(const std::string& objec
   if (r->status != 200 || location == r->headers.end() || location->second.empty())
     return Status::unavailable("Cloud Storage did not open an upload: " + why(r.value()) + ".");
   return std::unique_ptr<ObjectWriter>(new GcsWriter(client_, location->second, chunk_bytes_));
+}
+
+Result<std::unique_ptr<ObjectWriter>> GcsTarget::resume(const std::string& object, const std::string& session) {
+  (void)object;
+  // The row's URI gets our token only if it is an upload on our endpoint.
+  if (session.rfind(client_.options().endpoint + "/upload/", 0) != 0)
+    return Status::notFound("The saved upload session is not one of this bucket's.");
+  Result<GcsResponse> r = client_.call("PUT", session, "", {"Content-Range: bytes */*"}, true);
+  if (!r.isOk()) return r.status();
+  if (r->status == 404 || r->status == 410) return Status::notFound("The Cloud Storage upload session expired.");
+  if (r->status == 200 || r->status == 201)
+    return std::unique_ptr<ObjectWriter>(new GcsWriter(client_, session, chunk_bytes_, 0, r->body.empty() ? "{}" : r->body));
+  if (r->status != 308) return Status::unavailable("Cloud Storage did not say how much of the upload it kept: " + why(r.value()) + ".");
+  return std::unique_ptr<ObjectWriter>(new GcsWriter(client_, session, chunk_bytes_, persistedFrom(r.value())));
 }
 
 Result<std::unique_ptr<ObjectReader>> GcsTarget::open(const std::string& object) {

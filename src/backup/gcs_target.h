@@ -21,8 +21,14 @@ class GcsTarget : public BackupTarget {
   GcsTarget(GcsOptions options, std::string prefix, size_t chunk_bytes);
   const char* name() const override { return "gcs"; }
   Result<std::unique_ptr<ObjectWriter>> create(const std::string& object) override;
+  // Asks the service how much of the session it kept (a status query).
+  Result<std::unique_ptr<ObjectWriter>> resume(const std::string& object, const std::string& session) override;
   Result<std::unique_ptr<ObjectReader>> open(const std::string& object) override;
   Status remove(const std::string& object) override;
+  // Signed with the service account's key (V4), valid for kDownloadUrlSeconds.
+  Result<std::string> downloadUrl(const std::string& object, const std::string& file_name, int64_t now) override;
+
+  static constexpr int64_t kDownloadUrlSeconds = 15 * 60;
 
  private:
   GcsClient client_;

@@ -17,6 +17,9 @@ class LocalTarget : public BackupTarget {
   Result<std::unique_ptr<ObjectWriter>> create(const std::string& object) override;
   Result<std::unique_ptr<ObjectReader>> open(const std::string& object) override;
   Status remove(const std::string& object) override;
+  Result<std::string> downloadUrl(const std::string&, const std::string&, int64_t) override {
+    return Status::invalid("A local backup is served by the web server, not through a URL.");
+  }
 
   // The file of `object`, or empty when the name could leave the directory.
   std::string pathOf(const std::string& object) const;

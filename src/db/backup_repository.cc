@@ -7,7 +7,8 @@ namespace {
 const char kColumns[] =
     "SELECT id, server_id, state, target, object_name, reason, taken_while_running, locked, bytes_read, bytes_stored, "
     "COALESCE(sha256, ''), COALESCE(md5, ''), COALESCE(crc32c, ''), message, "
-    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), FLOOR(UNIX_TIMESTAMP(created_at)), sleep_first FROM backups ";
+    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), FLOOR(UNIX_TIMESTAMP(created_at)), sleep_first, "
+    "COALESCE(upload_session, '') FROM backups ";
 
 }  // namespace
 
@@ -51,6 +52,7 @@ std::vector<Backup> BackupRepository::load(const std::string& where, int64_t arg
     b.created_at = rs->getString(15);
     b.created_unix = rs->getInt64(16);
     b.sleep_first = rs->getBoolean(17);
+    b.upload_session = rs->getString(18);
     out.push_back(std::move(b));
   }
   return out;
@@ -106,9 +108,21 @@ std::vector<int64_t> BackupRepository::dailyDue(int64_t now) {
 }
 
 bool BackupRepository::start(int64_t id, const std::string& target, bool taken_while_running) {
-  return db_.sql("UPDATE backups SET state = 'RUNNING', target = ?, taken_while_running = ?, message = '' "
-                 "WHERE id = ? AND state IN ('QUEUED', 'RUNNING') AND deleted_at IS NULL")
-             .arg(target).arg(taken_while_running).arg(id).update() == 1;
+  if (db_.sql("UPDATE backups SET state = 'RUNNING', target = ?, taken_while_running = ?, message = '' "
+              "WHERE id = ? AND state IN ('QUEUED', 'RUNNING') AND deleted_at IS NULL")
+          .arg(target).arg(taken_while_running).arg(id).update() == 1)
+    return true;
+  // A job taken again after an agent restart finds its row RUNNING already,
+  // with nothing to change: MariaDB counts no affected row then.
+  auto rs = db_.sql("SELECT 1 FROM backups WHERE id = ? AND state = 'RUNNING' AND deleted_at IS NULL").arg(id).rows();
+  return rs->next();
+}
+
+void BackupRepository::setUploadSession(int64_t id, const std::string& session) {
+  Query q = db_.sql("UPDATE backups SET upload_session = ? WHERE id = ?");
+  if (session.empty()) q.argNull();
+  else q.arg(session);
+  q.arg(id).updateUnseenByPages();
 }
 
 void BackupRepository::progress(int64_t id, int64_t bytes_read, int64_t bytes_stored) {
@@ -119,12 +133,13 @@ void BackupRepository::progress(int64_t id, int64_t bytes_read, int64_t bytes_st
 void BackupRepository::succeed(int64_t id, int64_t bytes_read, int64_t bytes_stored, const std::string& sha256,
                                const std::string& md5, const std::string& crc32c) {
   db_.sql("UPDATE backups SET state = 'DONE', bytes_read = ?, bytes_stored = ?, sha256 = ?, md5 = ?, crc32c = ?, "
-          "message = '', finished_at = UTC_TIMESTAMP(6) WHERE id = ?")
+          "message = '', upload_session = NULL, finished_at = UTC_TIMESTAMP(6) WHERE id = ?")
       .arg(bytes_read).arg(bytes_stored).arg(sha256).arg(md5).arg(crc32c).arg(id).update();
 }
 
 void BackupRepository::fail(int64_t id, const std::string& message) {
-  db_.sql("UPDATE backups SET state = 'FAILED', message = ?, finished_at = UTC_TIMESTAMP(6) WHERE id = ?")
+  db_.sql("UPDATE backups SET state = 'FAILED', message = ?, upload_session = NULL, finished_at = UTC_TIMESTAMP(6) "
+          "WHERE id = ?")
       .arg(message.substr(0, 1000)).arg(id).update();
 }
 

@@ -18,6 +18,7 @@ struct Backup {
   std::string state;  // QUEUED, RUNNING, DONE, FAILED
   std::string target;  // empty until the agent takes it
   std::string object_name;
+  std::string upload_session;  // a resumable upload's URI while one is open (gcs)
   std::string reason;  // MANUAL, ON_SLEEP, DAILY
   bool taken_while_running = false;
   bool sleep_first = false;  // the owner asked for the server to sleep before it is taken
@@ -58,6 +59,8 @@ class BackupRepository {
 
   // QUEUED -> RUNNING on `target`; false when it is not QUEUED (already taken, or deleted).
   bool start(int64_t id, const std::string& target, bool taken_while_running);
+  // The open upload's session URI, kept so a restarted agent can go on with it.
+  void setUploadSession(int64_t id, const std::string& session);
   // Progress figures the page shows; not seen by cached pages.
   void progress(int64_t id, int64_t bytes_read, int64_t bytes_stored);
   void succeed(int64_t id, int64_t bytes_read, int64_t bytes_stored, const std::string& sha256,

@@ -14,6 +14,7 @@
 #include "db/catalog_repository.h"
 #include "docker/curl_unix_transport.h"
 #include "docker/log_stream.h"
+#include "domain/backup_file_name.h"
 #include "domain/reconcile.h"
 #include "orchestration/reconciler.h"
 #include "domain/server_state.h"
@@ -590,13 +591,39 @@ Status DockerOrchestrator::backup(const db::ServerRecord& s, const db::Backup& b
   db::BackupRepository backups(db_);
   std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
   if (!backups.start(b.id, target->name(), game_c->state.running)) return Status::conflict("The backup was deleted.");
-  Result<std::unique_ptr<backup::ObjectWriter>> writer = target->create(b.object_name);
-  if (!writer.isOk()) return writer.status();
-  backup::ArchiveEncoder encoder(*writer.value());
+  Status taken = streamBackup(s, b, game_c->id, game->data_path, *target, b.upload_session, progress);
+  if (taken.code() == Status::Code::kConflict && !b.upload_session.empty()) {
+    // The interrupted upload held other bytes (the game ran in between): it
+    // is dropped, and the backup is taken again from its first byte.
+    log::warn() << "server " << s.id << ": backup " << b.id << ": " << taken.message() << "; taken again from the start";
+    target->remove(b.object_name);
+    taken = streamBackup(s, b, game_c->id, game->data_path, *target, "", progress);
+  }
+  return taken;
+}
+
+Status DockerOrchestrator::streamBackup(const db::ServerRecord& s, const db::Backup& b, const std::string& container_id,
+                                        const std::string& data_path, backup::BackupTarget& target,
+                                        const std::string& resume_session, const ProgressFn& progress) {
+  db::BackupRepository backups(db_);
+  std::unique_ptr<backup::ObjectWriter> writer;
+  if (!resume_session.empty()) {
+    // An earlier try (before an agent restart) left its upload open.
+    Result<std::unique_ptr<backup::ObjectWriter>> resumed = target.resume(b.object_name, resume_session);
+    if (resumed.isOk()) writer = std::move(resumed.value());
+    else log::info() << "server " << s.id << ": backup " << b.id << ": a new upload: " << resumed.status().message();
+  }
+  if (!writer) {
+    Result<std::unique_ptr<backup::ObjectWriter>> created = target.create(b.object_name);
+    if (!created.isOk()) return created.status();
+    writer = std::move(created.value());
+    backups.setUploadSession(b.id, writer->session());
+  }
+  backup::ArchiveEncoder encoder(*writer);
   Status written;
   auto last = std::chrono::steady_clock::now();
   // The engine's tar of the data path, running or not, streams through gzip to the target.
-  docker::DockerStatus read = docker_->getArchive(game_c->id, game->data_path, [&](const char* data, size_t size) {
+  docker::DockerStatus read = docker_->getArchive(container_id, data_path, [&](const char* data, size_t size) {
     written = encoder.write(data, size);
     auto now = std::chrono::steady_clock::now();
     if (now - last >= std::chrono::seconds(1)) {
@@ -609,13 +636,24 @@ Status DockerOrchestrator::backup(const db::ServerRecord& s, const db::Backup& b
   if (!written.isOk()) return written;  // the writer aborts as it goes
   if (!read.isOk()) return Status::unavailable(explain("be backed up", read.error()));
   Status finished = encoder.finish();
-  if (finished.isOk()) finished = writer.value()->commit(encoder.sums());
+  if (finished.isOk()) finished = writer->commit(encoder.sums());
   if (!finished.isOk()) return finished;
   const backup::ArchiveSums& sums = encoder.sums();
   backups.succeed(b.id, encoder.bytesRead(), sums.size, sums.sha256_hex, sums.md5_base64, sums.crc32c_base64);
   log::info() << "server " << s.id << ": backup " << b.id << " stored, " << encoder.bytesRead() << " bytes read, "
               << sums.size << " stored";
   return Status::ok();
+}
+
+Result<std::string> DockerOrchestrator::backupDownloadUrl(int64_t server_id, int64_t backup_id) {
+  std::optional<db::Backup> b = db::BackupRepository(db_).find(backup_id);
+  if (!b || b->server_id != server_id || b->state != "DONE") return Status::notFound("No such backup.");
+  std::optional<db::ServerRecord> s = db::ServerRepository(db_).find(server_id);
+  if (!s) return Status::notFound("No such server.");
+  std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
+  if (b->target != target->name())
+    return Status::unavailable("The backup is kept on the " + b->target + " target, which this host does not use.");
+  return target->downloadUrl(b->object_name, domain::backupFileName(s->name, b->created_at), time(nullptr));
 }
 
 Status DockerOrchestrator::restore(const db::ServerRecord& s, const db::Backup& b, std::string* done) {

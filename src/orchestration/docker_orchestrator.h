@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "backup/backup_target.h"
 #include "core/config.h"
 #include "db/backup_repository.h"
 #include "db/database.h"
@@ -75,6 +76,9 @@ class DockerOrchestrator {
   // succeed does the server switch to them (the old ones are removed).
   // Otherwise nothing of the server changes.
   Status restore(const db::ServerRecord& server, const db::Backup& backup, std::string* done);
+  // A signed URL for a finished backup of `server_id` kept on this host's
+  // Cloud Storage target; kNotFound for another server's or an unfinished one.
+  Result<std::string> backupDownloadUrl(int64_t server_id, int64_t backup_id);
 
   // The agent's side of a lifecycle pass (reconciler.h): repairs queued as
   // jobs, orphans removed, usage sampled at `sample_at`.
@@ -90,6 +94,11 @@ class DockerOrchestrator {
   std::string objectName(int64_t server_id, const std::string& role) const;
 
  private:
+  // One try at a backup: the container's tar through gzip to `target`, going
+  // on with `resume_session` when it is not empty.
+  Status streamBackup(const db::ServerRecord& server, const db::Backup& backup, const std::string& container_id,
+                      const std::string& data_path, backup::BackupTarget& target, const std::string& resume_session,
+                      const ProgressFn& progress);
   // Pulls `image` unless the engine has it, reporting the bytes as it goes.
   Status ensureImage(const std::string& image, const ProgressFn& progress);
   // One try at making the objects; kConflict when a public port is taken.

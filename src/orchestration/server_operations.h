@@ -69,6 +69,9 @@ class ServerOperations {
   virtual Status backUp(int64_t server_id, int64_t backup_id, const Asker& by) = 0;
   virtual Status restore(int64_t server_id, int64_t backup_id, const Asker& by) = 0;
   virtual Status deleteBackup(int64_t server_id, int64_t backup_id, const Asker& by) = 0;
+  // A URL the owner's browser downloads a finished Cloud Storage backup from
+  // (signed, valid for minutes). Local backups are served by nginx instead.
+  virtual Result<std::string> backupDownloadUrl(int64_t server_id, int64_t backup_id) = 0;
 
   // The game container's last `tail` lines, or those after `since_unix` when > 0.
   virtual Result<ServerLogs> logs(int64_t server_id, int tail, int64_t since_unix) = 0;

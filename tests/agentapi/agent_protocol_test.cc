@@ -32,6 +32,11 @@ class AgentProtocolTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(back.isOk() && back->op == Operation::kPull && back->game == 4);
     CPPUNIT_ASSERT(decodeRequest("{\"op\":\"poke\"}").isOk());  // no id: look at the queue
     CPPUNIT_ASSERT(decodeRequest(" {\"since\":5,\"op\":\"logs\",\"server\":3} ").isOk());
+    AgentRequest download{Operation::kDownloadUrl};
+    download.server = 3;
+    download.backup = 11;
+    back = decodeRequest(encodeRequest(download));
+    CPPUNIT_ASSERT(back.isOk() && back->op == Operation::kDownloadUrl && back->server == 3 && back->backup == 11);
   }
 
   void malformedRequestsAreRefusedWithAReason() {
@@ -62,6 +67,11 @@ class AgentProtocolTest : public CppUnit::TestFixture {
         {"{\"op\":\"pull\",\"game\":2,\"server\":1}", "pull takes only 'game'"},
         {"{\"op\":\"pull\",\"game\":\"itzg/minecraft-server\"}", "'game' must be a whole number"},
         {std::string("{\"op\":\"ping\"}\0", 14), "a request is one JSON object"},
+        {"{\"op\":\"download_url\",\"server\":1}", "download_url needs 'server' and 'backup'"},
+        {"{\"op\":\"download_url\",\"backup\":1}", "download_url needs 'server' and 'backup'"},
+        {"{\"op\":\"download_url\",\"server\":1,\"backup\":2,\"job\":3}", "download_url takes only 'server' and 'backup'"},
+        {"{\"op\":\"download_url\",\"server\":1,\"backup\":\"../x\"}", "'backup' must be a whole number"},
+        {"{\"op\":\"stats\",\"server\":1,\"backup\":2}", "only download_url takes 'backup'"},
     };
     for (const auto& row : table) {
       auto r = decodeRequest(row.bytes);
@@ -80,6 +90,10 @@ class AgentProtocolTest : public CppUnit::TestFixture {
     auto s = decodeStats(encodeStats(stats));
     CPPUNIT_ASSERT(s.isOk() && s->running && s->cpu_percent == 12.5 && s->memory_bytes == (1 << 20));
     CPPUNIT_ASSERT(decodeStats(encodeError(gsp::Status::notFound("x"))).status().code() == gsp::Status::Code::kNotFound);
+    auto url = decodeUrl(encodeUrl("https://storage.googleapis.com/b/o?X-Goog-Signature=ab"));
+    CPPUNIT_ASSERT(url.isOk() && url.value() == "https://storage.googleapis.com/b/o?X-Goog-Signature=ab");
+    CPPUNIT_ASSERT(!decodeUrl(encodeUrl("javascript:alert(1)")).isOk());  // only web URLs are handed on
+    CPPUNIT_ASSERT(!decodeUrl("{\"ok\":true}").isOk());
     gsp::orchestration::ServerLogs logs;
     logs.lines = {{"stdout", "2026-11-30T10:00:00Z", "hello <b>"}, {"stderr", "2026-11-30T10:00:01Z", "\xff bad utf-8"}};
     logs.cursor = 99;

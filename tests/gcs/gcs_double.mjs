@@ -1,5 +1,6 @@
 // Test double of the Google Cloud Storage JSON API (plus Google's OAuth token
-// endpoint) for the game-server platform's backup tests.
+// endpoint, and V4 signed-URL reads of the XML API) for the game-server
+// platform's backup tests.
 //
 // It follows /work/shared/reference/gcs-json-api.md strictly where real GCS is
 // strict (256 KiB chunk alignment, exact resume offsets, hashes checked on the
@@ -10,6 +11,8 @@
 //                       [--allow-anonymous] [--verbose]
 //
 // Control routes (no auth): POST /_faults (JSON), GET /_stats.
+// Signed URLs: GET/HEAD /BUCKET/OBJECT?X-Goog-...&X-Goog-Signature=... (the
+// signature, checked with the same public key, is the authorization).
 
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -23,6 +26,10 @@ const MAX_CLOCK_SKEW_S = 300;
 const RW_SCOPE = 'https://www.googleapis.com/auth/devstorage.read_write';
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const MAX_SMALL_BODY = 16 * 1024 * 1024; // JSON / form bodies
+const SIGNED_URL_ALGORITHM = 'GOOG4-RSA-SHA256';
+const SIGNED_URL_MAX_EXPIRES_S = 604800; // 7 days, the V4 limit
+// First path segments the JSON API and control routes own; never bucket names.
+const RESERVED_SEGMENTS = new Set(['storage', 'upload', 'download', 'token', '_faults', '_stats']);
 
 // ---------------------------------------------------------------- CRC32C, MD5
 
@@ -108,6 +115,32 @@ function sendEmpty(res, status, headers = {}) {
 
 function sendGcsError(res, status, message, reason = 'invalid') {
   sendJson(res, status, { error: { code: status, message, errors: [{ message, domain: 'global', reason }] } });
+}
+
+// An error of the XML API: a Code element instead of a JSON reason, plus
+// optional extra elements (Details, StringToSign, ...) as real GCS sends.
+class XmlError extends HttpError {
+  constructor(status, code, message, extra = {}) {
+    super(status, message);
+    this.xmlCode = code;
+    this.extra = extra;
+  }
+}
+
+// XML codes for the shared HttpErrors that reach a signed-URL route.
+const XML_CODES = { 400: 'InvalidArgument', 404: 'NoSuchKey', 416: 'InvalidRange', 503: 'ServiceUnavailable' };
+
+function xmlEscape(text) {
+  const entities = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
+  return String(text).replace(/[<>&'"]/g, (c) => entities[c]);
+}
+
+function sendXmlError(res, status, code, message, extra = {}) {
+  const fields = Object.entries({ Code: code, Message: message, ...extra });
+  const inner = fields.map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join('');
+  const body = Buffer.from(`<?xml version='1.0' encoding='UTF-8'?><Error>${inner}</Error>`);
+  res.writeHead(status, { 'Content-Type': 'application/xml; charset=UTF-8', 'Content-Length': body.length });
+  res.end(body);
 }
 
 // Reads the whole body as a list of chunks (no copying). With cutAfter set,
@@ -222,10 +255,159 @@ function verifyAssertion(jwt, publicKey, audiences, nowS) {
   return null;
 }
 
+// ------------------------------------------------------ V4 signed URLs
+
+// Percent-encodes every byte but RFC 3986 unreserved ones, hex in uppercase:
+// the form V4 signing canonicalizes names and values to.
+function rfc3986(text) {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function invalidArgument(details) {
+  return new XmlError(400, 'InvalidArgument', 'Invalid argument.', { Details: details });
+}
+
+// The raw query as [name, value] pairs, decoded strictly (a malformed escape
+// is an error, not something to guess at); "+" is a space as in forms.
+function parseRawQuery(requestUrl) {
+  const q = requestUrl.indexOf('?');
+  const pairs = [];
+  for (const part of q < 0 ? [] : requestUrl.slice(q + 1).split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const [k, v] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    try {
+      pairs.push([decodeURIComponent(k.replace(/\+/g, ' ')), decodeURIComponent(v.replace(/\+/g, ' '))]);
+    } catch {
+      throw invalidArgument(`Malformed percent-encoding in query parameter "${k}".`);
+    }
+  }
+  return pairs;
+}
+
+// "YYYYMMDDTHHMMSSZ" to milliseconds, or null when garbled or not a real date.
+function parseGoogDate(text) {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  // Date.UTC rolls 20240230 over to March; a real date reads back unchanged.
+  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  return ms;
+}
+
+// The X-Goog-* parameters, each present once and well formed; else 400.
+function signedUrlParams(pairs) {
+  const get = (name) => {
+    const found = pairs.filter(([k]) => k === name);
+    if (found.length > 1) throw invalidArgument(`Query parameter ${name} is given more than once.`);
+    return found.length ? found[0][1] : undefined;
+  };
+  const need = (name) => {
+    const value = get(name);
+    if (value === undefined || value === '') throw invalidArgument(`Missing required query parameter ${name}.`);
+    return value;
+  };
+  const algorithm = need('X-Goog-Algorithm');
+  if (algorithm !== SIGNED_URL_ALGORITHM) throw invalidArgument(`X-Goog-Algorithm must be ${SIGNED_URL_ALGORITHM}, not "${algorithm}".`);
+  const date = need('X-Goog-Date');
+  const dateMs = parseGoogDate(date);
+  if (dateMs === null) throw invalidArgument(`X-Goog-Date "${date}" is not of the form YYYYMMDDTHHMMSSZ.`);
+  const credential = need('X-Goog-Credential');
+  const cred = /^([^/]+)\/(\d{8})\/auto\/storage\/goog4_request$/.exec(credential);
+  if (!cred) throw invalidArgument(`X-Goog-Credential "${credential}" is not EMAIL/YYYYMMDD/auto/storage/goog4_request.`);
+  if (cred[2] !== date.slice(0, 8)) throw invalidArgument(`The credential date ${cred[2]} is not the date of X-Goog-Date ${date}.`);
+  const expires = need('X-Goog-Expires');
+  if (!/^\d+$/.test(expires) || Number(expires) < 1 || Number(expires) > SIGNED_URL_MAX_EXPIRES_S)
+    throw invalidArgument(`X-Goog-Expires must be an integer from 1 to ${SIGNED_URL_MAX_EXPIRES_S}; got "${expires}".`);
+  const signedHeaders = need('X-Goog-SignedHeaders');
+  const headerNames = signedHeaders.split(';');
+  if (!headerNames.every((h) => /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h)) || new Set(headerNames).size !== headerNames.length)
+    throw invalidArgument(`X-Goog-SignedHeaders "${signedHeaders}" must be distinct lowercase header names joined by ";".`);
+  if (!headerNames.includes('host')) throw invalidArgument('X-Goog-SignedHeaders must include host.');
+  const signature = need('X-Goog-Signature');
+  if (!/^(?:[0-9a-f]{2})+$/.test(signature)) throw invalidArgument('X-Goog-Signature must be lowercase hex.');
+  // These become response headers, which take printable ASCII only.
+  for (const name of ['response-content-disposition', 'response-content-type']) {
+    const value = get(name);
+    if (value !== undefined && !/^[\t\x20-\x7e]*$/.test(value)) throw invalidArgument(`${name} must be printable ASCII.`);
+  }
+  return {
+    date, dateMs, signedHeaders, headerNames, signature,
+    expiresS: Number(expires),
+    scope: `${date.slice(0, 8)}/auto/storage/goog4_request`,
+    generation: get('generation') ?? null,
+    disposition: get('response-content-disposition'),
+    contentType: get('response-content-type'),
+  };
+}
+
+// Refuses a URL used before X-Goog-Date (less the clock skew) or after it expired.
+function checkSignedUrlTime(p, nowMs) {
+  const endMs = p.dateMs + p.expiresS * 1000;
+  if (nowMs > endMs)
+    throw new XmlError(400, 'ExpiredToken', 'Invalid argument.', {
+      Details: `The provided token has expired. Request signature expired at: ${new Date(endMs).toISOString()}`,
+    });
+  if (nowMs < p.dateMs - MAX_CLOCK_SKEW_S * 1000)
+    throw new XmlError(400, 'ExpiredToken', 'Invalid argument.', {
+      Details: `The provided token is not yet valid. Request signature valid from: ${new Date(p.dateMs).toISOString()}`,
+    });
+}
+
+// The Host header's hostname, without the port: what the Node client signs.
+function signedHost(req) {
+  try {
+    return new URL(`http://${req.headers.host}`).hostname;
+  } catch {
+    throw invalidArgument(`Unusable Host header "${req.headers.host}".`);
+  }
+}
+
+// "name:value\n" per signed header, sorted, values trimmed and collapsed.
+function canonicalHeaders(req, names) {
+  return [...names].sort().map((name) => {
+    const raw = name === 'host' ? signedHost(req) : (req.headersDistinct[name] || []).join(',');
+    return `${name}:${raw.trim().replace(/\s+/g, ' ')}\n`;
+  }).join('');
+}
+
+// Every parameter but the signature, encoded, sorted by name (then value).
+function canonicalQuery(pairs) {
+  return pairs
+    .filter(([k]) => k !== 'X-Goog-Signature')
+    .map(([k, v]) => [rfc3986(k), rfc3986(v)])
+    .sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+// Builds what the signer must have signed and checks the signature against
+// it; the canonical forms go into the 403 as real GCS reports them.
+function verifySignedUrl(req, bucket, name, pairs, p, publicKey) {
+  const path = `/${rfc3986(bucket)}/${name.split('/').map(rfc3986).join('/')}`;
+  const canonicalRequest = [req.method, path, canonicalQuery(pairs), canonicalHeaders(req, p.headerNames), p.signedHeaders, 'UNSIGNED-PAYLOAD'].join('\n');
+  const hash = crypto.createHash('sha256').update(canonicalRequest).digest('hex');
+  const stringToSign = [SIGNED_URL_ALGORITHM, p.date, p.scope, hash].join('\n');
+  const ok = publicKey && crypto.verify('RSA-SHA256', Buffer.from(stringToSign), publicKey, Buffer.from(p.signature, 'hex'));
+  if (!ok)
+    throw new XmlError(403, 'SignatureDoesNotMatch', 'Access denied.', {
+      Details: publicKey
+        ? 'The request signature we calculated does not match the signature you provided. Check your Google secret key and signing method.'
+        : 'No public key is configured for this double, so no signature can match.',
+      StringToSign: stringToSign,
+      CanonicalRequest: canonicalRequest,
+    });
+}
+
 // ------------------------------------------------------------- the double
 
 function newStats() {
-  return { tokensIssued: 0, tokensRefused: 0, requests: {}, responses: {}, sent401: 0, sent503: 0, cuts: 0 };
+  return {
+    tokensIssued: 0, tokensRefused: 0, requests: {}, responses: {}, sent401: 0, sent503: 0, cuts: 0,
+    sessionsExpired: 0, persistedBytes: 0, signedUrlsServed: 0, signedUrlsRefused: 0,
+  };
 }
 
 function parseContentRange(value) {
@@ -252,11 +434,14 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
   const sessions = new Map(); // upload_id -> resumable session
   const tokens = new Map(); // access token -> expiry (ms)
   let stats = newStats();
-  // One-shot faults. expireTokens acts at once (so a token fetched right after
-  // it is valid) and therefore always reads back as false.
+  // One-shot faults, but delayChunksMs stays until reset or set to 0.
+  // expireTokens acts at once (so a token fetched right after it is valid)
+  // and therefore always reads back as false.
   const faults = {
     cutNextChunkAfterBytes: null, // read N bytes of the next data PUT, then drop the connection
     fail503Once: false, // the next storage request gets 503
+    expireSessionAtNextChunk: false, // the next data PUT or status query finds its session gone
+    delayChunksMs: 0, // every data PUT answers this long after its body arrived
     get expireTokens() {
       return false;
     },
@@ -264,7 +449,8 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
       if (on) tokens.clear();
     },
   };
-  const clearFaults = () => Object.assign(faults, { cutNextChunkAfterBytes: null, fail503Once: false });
+  const clearFaults = () =>
+    Object.assign(faults, { cutNextChunkAfterBytes: null, fail503Once: false, expireSessionAtNextChunk: false, delayChunksMs: 0 });
   let lastGeneration = 0;
   let baseUrl = null;
 
@@ -393,6 +579,9 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
     const cut = body.cutNextChunkAfterBytes;
     if (cut !== undefined && cut !== null && !(Number.isInteger(cut) && cut >= 0))
       throw new HttpError(400, 'cutNextChunkAfterBytes must be a non-negative integer or null.');
+    const delay = body.delayChunksMs;
+    if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0))
+      throw new HttpError(400, 'delayChunksMs must be a non-negative integer (0 turns it off).');
     // reset clears pending faults and the /_stats counters; objects stay.
     if (body.reset) {
       clearFaults();
@@ -401,6 +590,8 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
     if (cut !== undefined) faults.cutNextChunkAfterBytes = cut;
     if ('fail503Once' in body) faults.fail503Once = !!body.fail503Once;
     if ('expireTokens' in body) faults.expireTokens = !!body.expireTokens;
+    if ('expireSessionAtNextChunk' in body) faults.expireSessionAtNextChunk = !!body.expireSessionAtNextChunk;
+    if (delay !== undefined) faults.delayChunksMs = delay;
     sendJson(res, 200, { faults });
   }
 
@@ -509,6 +700,7 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
       metadataHashes: session.metadataHashes,
       query: session.query,
     });
+    stats.persistedBytes += lastChunks.reduce((n, c) => n + c.length, 0);
     session.done = true;
     session.chunks = []; // the object owns the data now
     session.persisted = obj.size;
@@ -532,6 +724,7 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
       await drain(req);
       return sendJson(res, 200, resource(session.object));
     }
+    if (faults.expireSessionAtNextChunk) expireSession(session);
     // No Content-Range: the whole object in one request (the docs' single-request form).
     const range = parseContentRange(req.headers['content-range']) ?? { query: false, start: 0, end: null, total: null };
     if (range.query) return handleStatusQuery(req, res, session, range);
@@ -546,6 +739,11 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
     const cutAfter = faults.cutNextChunkAfterBytes;
     const body = await readBody(req, { cutAfter: cutAfter ?? null });
     if (body.cut) return persistCut(session, body);
+    if (faults.delayChunksMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.delayChunksMs));
+    // While this body arrived (or waited) a retry may have moved the session on.
+    if (sessions.get(session.id) !== session) throw new HttpError(404, 'No such upload session.', 'notFound');
+    if (session.done || session.persisted !== range.start)
+      throw new HttpError(400, `Invalid request: the chunk starts at ${range.start} but ${session.persisted} bytes are persisted; resume from there.`);
 
     const length = body.length;
     if (range.end !== null && length !== range.end - range.start + 1)
@@ -562,7 +760,16 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
       throw new HttpError(400, `Invalid request. A non-final chunk must be a multiple of ${CHUNK_ALIGN} bytes; this one has ${length}.`);
     session.chunks.push(...body.chunks);
     session.persisted = endExclusive;
+    stats.persistedBytes += length;
     sendEmpty(res, 308, rangeHeader(session.persisted));
+  }
+
+  // Like an upload session that outlived its week on real GCS: gone for good.
+  function expireSession(session) {
+    faults.expireSessionAtNextChunk = false;
+    stats.sessionsExpired++;
+    sessions.delete(session.id);
+    throw new HttpError(404, 'No such upload session.', 'notFound');
   }
 
   // GCS may keep less than it received: keep whole 256 KiB blocks only.
@@ -575,6 +782,7 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
       const part = c.subarray(0, Math.min(c.length, keep));
       session.chunks.push(part);
       session.persisted += part.length;
+      stats.persistedBytes += part.length;
       keep -= part.length;
     }
   }
@@ -612,7 +820,8 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
     return { start, end };
   }
 
-  function sendMedia(req, res, obj) {
+  // overrides: response headers a signed URL asked for (response-content-*).
+  function sendMedia(req, res, obj, overrides = {}) {
     const headers = {
       'Content-Type': obj.contentType,
       'Accept-Ranges': 'bytes',
@@ -630,16 +839,40 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
     let end = obj.size;
     const range = parseRange(req.headers.range, obj.size);
     if (range?.unsatisfiable) {
-      return sendGcsError(res, 416, 'The requested range cannot be satisfied.', 'requestedRangeNotSatisfiable');
+      throw new HttpError(416, 'The requested range cannot be satisfied.', 'requestedRangeNotSatisfiable');
     } else if (range) {
       ({ start, end } = range);
       status = 206;
       headers['Content-Range'] = `bytes ${start}-${end - 1}/${obj.size}`;
     }
     headers['Content-Length'] = end - start;
-    res.writeHead(status, headers);
+    res.writeHead(status, { ...headers, ...overrides });
     if (req.method === 'HEAD') return res.end();
     pipeline(Readable.from(sliceChunks(obj.chunks, start, end)), res, () => {});
+  }
+
+  // A V4 signed URL read: parameters, time, signature, then the object, in
+  // that order, so nothing about objects leaks to an unverified caller.
+  async function handleSignedGet(req, res, { bucket, name }) {
+    await drain(req);
+    try {
+      const pairs = parseRawQuery(req.url);
+      const p = signedUrlParams(pairs);
+      checkSignedUrlTime(p, Date.now());
+      verifySignedUrl(req, bucket, name, pairs, p, publicKey);
+      if (!objects.has(bucket)) throw new XmlError(404, 'NoSuchBucket', 'The specified bucket does not exist.');
+      const obj = objects.get(bucket).get(name);
+      if (!obj || (p.generation !== null && p.generation !== obj.generation))
+        throw new XmlError(404, 'NoSuchKey', 'The specified key does not exist.', { Details: `No such object: ${bucket}/${name}` });
+      const overrides = {};
+      if (p.contentType !== undefined) overrides['Content-Type'] = p.contentType;
+      if (p.disposition !== undefined) overrides['Content-Disposition'] = p.disposition;
+      sendMedia(req, res, obj, overrides);
+      stats.signedUrlsServed++;
+    } catch (err) {
+      stats.signedUrlsRefused++;
+      throw err;
+    }
   }
 
   async function handleObjectDelete(req, res, { bucket, name, query }) {
@@ -685,9 +918,10 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
 
   // ---- routing
 
-  // Returns { name, handler, storage, params } or null. Path segments are
-  // decoded one by one, so an object name must arrive as a single %2F-encoded
-  // segment, as the reference requires.
+  // Returns { name, handler, storage, signedUrl, params } or null. Path
+  // segments are decoded one by one, so a JSON API object name must arrive as
+  // a single %2F-encoded segment, as the reference requires; a signed URL's
+  // object name is every segment after the bucket, joined with "/".
   function route(method, pathname, query, headers) {
     let segs;
     try {
@@ -726,6 +960,10 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
         return storage(query.get('alt') === 'media' ? 'object.download' : 'object.get', handleObjectGet, params);
       if (method === 'DELETE') return storage('object.delete', handleObjectDelete, params);
     }
+    // Last, so a signature parameter never takes over a JSON API path.
+    const objectName = segs.slice(1).join('/');
+    if ((method === 'GET' || method === 'HEAD') && query.has('X-Goog-Signature') && segs[0] && !RESERVED_SEGMENTS.has(segs[0]) && objectName)
+      return { ...storage('signed.get', handleSignedGet, { bucket: segs[0], name: objectName }), signedUrl: true };
     return null;
   }
 
@@ -746,7 +984,7 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
         stats.sent503++;
         throw new HttpError(503, 'Service Unavailable (injected fault).', 'backendError');
       }
-      if (r.storage) authorize(req);
+      if (r.storage && !r.signedUrl) authorize(req); // a signed URL carries its own authorization
       await r.handler(req, res, r.params);
     } catch (err) {
       if (res.headersSent || req.socket.destroyed) return;
@@ -754,7 +992,9 @@ export function startDouble({ publicKeyPem = null, buckets = ['test-bucket'], al
       if (status === 401) stats.sent401++;
       if (status === 500) process.stderr.write(`gcs double: ${err.stack}\n`);
       await drain(req);
-      sendGcsError(res, status, err.message, err.reason || 'backendError');
+      // The XML API answers in XML, whatever part of the double refused.
+      if (r?.signedUrl) sendXmlError(res, status, err.xmlCode || XML_CODES[status] || 'InternalError', err.message, err.extra);
+      else sendGcsError(res, status, err.message, err.reason || 'backendError');
     }
   }
 

@@ -19,6 +19,7 @@ const SCOPE = 'https://www.googleapis.com/auth/devstorage.read_write';
 
 const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' });
+const CLIENT_EMAIL = 'backup@test.iam.gserviceaccount.com';
 
 function randomBytes(n) {
   return crypto.randomBytes(n);
@@ -57,7 +58,7 @@ function makeJwt(key, claims, header = { alg: 'RS256', typ: 'JWT' }) {
 
 function claimsFor(url, overrides = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: 'backup@test.iam.gserviceaccount.com', scope: SCOPE, aud: `${url}/token`, iat: now, exp: now + 3600, ...overrides };
+  return { iss: CLIENT_EMAIL, scope: SCOPE, aud: `${url}/token`, iat: now, exp: now + 3600, ...overrides };
 }
 
 function exchange(url, assertion) {
@@ -72,6 +73,42 @@ async function getToken(url) {
 }
 
 const objectPath = (name) => `/storage/v1/b/${BUCKET}/o/${encodeURIComponent(name)}`;
+
+// ------------------------------------------------------ a V4 URL signer
+
+// Written from the V4 spec, apart from the client, to make URLs the client
+// will not: signed in the past, for HEAD, for any object.
+const rfc3986 = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function signV4(baseUrl, bucket, name, { method = 'GET', date = new Date(), expires = 900, key = privateKey, query = {} } = {}) {
+  const stamp = date.toISOString().replace(/[-:]|\.\d{3}/g, ''); // YYYYMMDDTHHMMSSZ
+  const scope = `${stamp.slice(0, 8)}/auto/storage/goog4_request`;
+  const params = {
+    'X-Goog-Algorithm': 'GOOG4-RSA-SHA256',
+    'X-Goog-Credential': `${CLIENT_EMAIL}/${scope}`,
+    'X-Goog-Date': stamp,
+    'X-Goog-Expires': String(expires),
+    'X-Goog-SignedHeaders': 'host',
+    ...query,
+  };
+  const canonicalQuery = Object.entries(params)
+    .map(([k, v]) => [rfc3986(k), rfc3986(v)])
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const resource = `/${bucket}/${name.split('/').map(rfc3986).join('/')}`;
+  const canonicalRequest = [method, resource, canonicalQuery, `host:${new URL(baseUrl).hostname}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const hash = crypto.createHash('sha256').update(canonicalRequest).digest('hex');
+  const signature = crypto.sign('RSA-SHA256', Buffer.from(['GOOG4-RSA-SHA256', stamp, scope, hash].join('\n')), key).toString('hex');
+  return `${baseUrl}${resource}?${canonicalQuery}&X-Goog-Signature=${signature}`;
+}
+
+// The Code of an XML API error body.
+async function xmlCode(res) {
+  assert.match(res.headers.get('content-type'), /^application\/xml/);
+  const m = /<Code>([^<]*)<\/Code>/.exec(await res.text());
+  return m && m[1];
+}
 
 // ------------------------------------------------------- the official client
 
@@ -185,6 +222,94 @@ describe('official @google-cloud/storage client', () => {
     await file.delete();
     assert.deepEqual(await file.exists(), [false]);
     await assert.rejects(file.delete(), (err) => err.code === 404);
+  });
+});
+
+// ------------------------------------------------------ V4 signed URLs
+
+describe('V4 signed URLs (XML API) from the official client', () => {
+  const NAME = 'gsp/servers/1/7-x.tar.gz';
+  const DISPOSITION = 'attachment; filename="world 1.tar.gz"';
+  let double;
+  let bucket;
+  let data;
+  let signed;
+
+  before(async () => {
+    double = await startDouble({ publicKeyPem, buckets: [BUCKET], allowAnonymous: true });
+    // Service-account credentials make the client sign locally, offline; it
+    // still sends no Authorization header to a custom endpoint.
+    const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const storage = new Storage({
+      apiEndpoint: double.url, projectId: 'test', retryOptions: { maxRetryDelay: 1 },
+      credentials: { client_email: CLIENT_EMAIL, private_key: privateKeyPem },
+    });
+    bucket = storage.bucket(BUCKET);
+    data = randomBytes(300000);
+    await bucket.file(NAME).save(data);
+    await bucket.file('gsp/servers/1/8-x.tar.gz').save(randomBytes(1000));
+    [signed] = await bucket.file(NAME).getSignedUrl({
+      version: 'v4', action: 'read', expires: Date.now() + 15 * 60 * 1000, responseDisposition: DISPOSITION,
+    });
+  });
+  after(() => double.close());
+
+  test('client-signed read URL serves the object; Range gives 206 with the slice', async () => {
+    assert.ok(signed.startsWith(`${double.url}/${BUCKET}/gsp/servers/1/7-x.tar.gz?`), signed);
+    let r = await fetch(signed);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-disposition'), DISPOSITION);
+    assert.equal(r.headers.get('content-length'), String(data.length));
+    assert.match(r.headers.get('x-goog-hash'), /crc32c=.{8},md5=.{24}/);
+    assert.ok(Buffer.from(await r.arrayBuffer()).equals(data));
+
+    r = await fetch(signed, { headers: { Range: 'bytes=10-19' } });
+    assert.equal(r.status, 206);
+    assert.equal(r.headers.get('content-range'), `bytes 10-19/${data.length}`);
+    assert.ok(Buffer.from(await r.arrayBuffer()).equals(data.subarray(10, 20)));
+    assert.equal(double.stats.requests['signed.get'], 2);
+    assert.equal(double.stats.signedUrlsServed, 2);
+  });
+
+  test('a changed signature digit or another object name is 403 SignatureDoesNotMatch', async () => {
+    const refused = double.stats.signedUrlsRefused;
+    const tampered = signed.replace(/(X-Goog-Signature=[0-9a-f]{10})([0-9a-f])/, (_, head, d) => head + (parseInt(d, 16) ^ 1).toString(16));
+    assert.notEqual(tampered, signed);
+    let r = await fetch(tampered);
+    assert.equal(r.status, 403);
+    assert.equal(await xmlCode(r), 'SignatureDoesNotMatch');
+
+    const otherObject = signed.replace('/7-x.tar.gz?', '/8-x.tar.gz?'); // exists, but was not signed for
+    assert.notEqual(otherObject, signed);
+    r = await fetch(otherObject);
+    assert.equal(r.status, 403);
+    assert.equal(await xmlCode(r), 'SignatureDoesNotMatch');
+
+    r = await fetch(signed, { method: 'HEAD' }); // signed for GET, verified as HEAD
+    assert.equal(r.status, 403);
+    assert.equal(double.stats.signedUrlsRefused, refused + 3);
+  });
+
+  test('an expired URL is 400 ExpiredToken; a missing parameter is 400', async () => {
+    const expired = signV4(double.url, BUCKET, NAME, { date: new Date(Date.now() - 2 * 3600 * 1000), expires: 3600 });
+    let r = await fetch(expired);
+    assert.equal(r.status, 400);
+    assert.equal(await xmlCode(r), 'ExpiredToken');
+
+    const noDate = signed.replace(/&X-Goog-Date=[^&]*/, '');
+    assert.notEqual(noDate, signed);
+    r = await fetch(noDate);
+    assert.equal(r.status, 400);
+    assert.match(await xmlCode(r), /^(InvalidArgument|AuthenticationRequired)$/);
+  });
+
+  test('a valid signature for a nonexistent object is 404 NoSuchKey', async () => {
+    const r = await fetch(signV4(double.url, BUCKET, 'gsp/servers/1/missing.tar.gz'));
+    assert.equal(r.status, 404);
+    assert.equal(await xmlCode(r), 'NoSuchKey');
+    const noBucket = await fetch(signV4(double.url, 'no-such-bucket', 'gsp/x.tar.gz'));
+    assert.equal(noBucket.status, 404);
+    assert.equal(await xmlCode(noBucket), 'NoSuchBucket');
   });
 });
 
@@ -431,5 +556,80 @@ describe('raw HTTP protocol (anonymous access off)', () => {
     await request('POST', `${url}/_faults`, { headers: { 'Content-Type': 'application/json' }, body: '{"reset":true}' });
     assert.equal(double.faults.fail503Once, false);
     assert.equal((await request('GET', `${url}/_stats`)).json.tokensIssued, 0);
+  });
+
+  const faults = (body) => request('POST', `${url}/_faults`, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+  test('signed URL reads need no bearer token; HEAD verified as HEAD; 503 fault applies', async () => {
+    const data = randomBytes(2000);
+    const up = await request('POST', `${url}/upload/storage/v1/b/${BUCKET}/o?uploadType=media&name=raw%2Fsigned%20file.bin`, { headers: auth(), body: data });
+    assert.equal(up.status, 200);
+    const get = signV4(url, BUCKET, 'raw/signed file.bin', { query: { 'response-content-type': 'application/x-tar' } });
+    let r = await request('GET', get); // no Authorization header
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-type'], 'application/x-tar');
+    assert.ok(r.body.equals(data));
+
+    r = await request('HEAD', signV4(url, BUCKET, 'raw/signed file.bin', { method: 'HEAD' }));
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-length'], '2000');
+    assert.equal(r.body.length, 0);
+
+    await faults({ fail503Once: true });
+    assert.equal((await request('GET', get)).status, 503);
+    assert.equal((await request('GET', get)).status, 200);
+  });
+
+  test('expireSessionAtNextChunk: the next chunk finds its session gone (404), so does a status query', async () => {
+    const session = (await openSession('raw/expire.bin')).headers.location;
+    assert.equal((await faults({ expireSessionAtNextChunk: true })).json.faults.expireSessionAtNextChunk, true);
+    let r = await put(session, `bytes 0-${KiB256 - 1}/*`, randomBytes(KiB256));
+    assert.equal(r.status, 404);
+    assert.equal(r.json.error.message, 'No such upload session.');
+    assert.equal(double.faults.expireSessionAtNextChunk, false, 'the fault is one-shot');
+    r = await put(session, 'bytes */*');
+    assert.equal(r.status, 404);
+  });
+
+  test('delayChunksMs holds each chunk PUT at least that long', async () => {
+    const session = (await openSession('raw/slow.bin')).headers.location;
+    await faults({ delayChunksMs: 200 });
+    try {
+      const t0 = performance.now();
+      const r = await put(session, `bytes 0-${KiB256 - 1}/*`, randomBytes(KiB256));
+      const took = performance.now() - t0;
+      assert.equal(r.status, 308);
+      assert.ok(took >= 200, `the chunk took only ${took} ms`);
+      assert.equal(double.faults.delayChunksMs, 200, 'the delay persists');
+    } finally {
+      await faults({ delayChunksMs: 0 });
+    }
+  });
+
+  test('persistedBytes counts whole chunks, the final chunk and the kept part of a cut', async () => {
+    const stat = async () => (await request('GET', `${url}/_stats`)).json.persistedBytes;
+    const data = randomBytes(2 * KiB256 + 4321);
+    let before = await stat();
+    let session = (await openSession('raw/persisted.bin')).headers.location;
+    assert.equal((await put(session, `bytes 0-${KiB256 - 1}/*`, data.subarray(0, KiB256))).status, 308);
+    assert.equal((await put(session, `bytes ${KiB256}-${data.length - 1}/${data.length}`, data.subarray(KiB256))).status, 200);
+    assert.equal((await stat()) - before, data.length);
+
+    before = await stat();
+    session = (await openSession('raw/persisted-cut.bin')).headers.location;
+    await faults({ cutNextChunkAfterBytes: KiB256 + 5000 });
+    await assert.rejects(put(session, `bytes 0-${2 * KiB256 - 1}/*`, data.subarray(0, 2 * KiB256)));
+    assert.equal((await stat()) - before, KiB256); // one whole block of the cut chunk kept
+  });
+
+  test('reset clears the upload faults and zeroes persistedBytes and the signed-URL counters', async () => {
+    await faults({ expireSessionAtNextChunk: true, delayChunksMs: 50 });
+    const r = await faults({ reset: true });
+    assert.equal(r.json.faults.expireSessionAtNextChunk, false);
+    assert.equal(r.json.faults.delayChunksMs, 0);
+    const stats = (await request('GET', `${url}/_stats`)).json;
+    assert.equal(stats.persistedBytes, 0);
+    assert.equal(stats.signedUrlsServed, 0);
+    assert.equal(stats.signedUrlsRefused, 0);
   });
 });

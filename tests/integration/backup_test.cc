@@ -3,7 +3,10 @@
 // the Demo Game's save file survives a backup, a change and a restore; a
 // corrupt or cut-short archive is refused and the data stays as it was; the
 // limit, locks and deletion; downloads through nginx with their length and
-// ranges; another user's backups are 404 everywhere.
+// ranges; another user's backups are 404 everywhere. The same on Cloud
+// Storage (the test double): the round trip, a download from a signed URL,
+// an upload cut by an agent kill that goes on where it stopped, and an
+// expired upload session.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <signal.h>
@@ -17,6 +20,7 @@
 #include "db/backup_repository.h"
 #include "db/job_repository.h"
 #include "db/server_repository.h"
+#include "domain/backup_file_name.h"
 #include "net_client.h"
 #include "platform_test.h"
 #include "test_env.h"
@@ -36,6 +40,8 @@ class BackupTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(theSameRoundTripThroughCloudStorage);
   CPPUNIT_TEST(aRunningServerIsBackedUpLiveOrAfterItSleeps);
   CPPUNIT_TEST(aFullTargetFailsClearlyAndLeavesNothing);
+  CPPUNIT_TEST(anUploadCutByAnAgentKillGoesOnWhereItStopped);
+  CPPUNIT_TEST(anExpiredUploadSessionFailsTheBackupClearly);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -83,8 +89,15 @@ class BackupTest : public gsp::test::PlatformTest {
 
   // A player joins and the server is put to sleep again: the save file changes.
   void playOnce(gsp::test::HttpClient& c, int64_t id) {
-    int port = gsp::db::ServerRepository(*db_).find(id)->ports[0].public_port;
-    CPPUNIT_ASSERT_EQUAL(std::string("play\n"), gsp::test::tcpRoundTrip(port, "play\n", 60s));
+    gsp::db::ServerRecord s = *gsp::db::ServerRepository(*db_).find(id);
+    std::string echoed = gsp::test::tcpRoundTrip(s.ports[0].public_port, "play\n", 60s);
+    if (echoed != "play\n") {
+      // What the proxy saw, to tell a refused wake from a game that never came up.
+      int status = 0;
+      std::string seen = gsp::test::runCommand("docker logs --tail 20 " + s.proxy_container_id + " 2>&1", &status);
+      CPPUNIT_FAIL("no echo through the proxy (got \"" + echoed + "\", server " + gsp::domain::stateName(s.state) +
+                   "); the proxy's log:\n" + seen);
+    }
     gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
     waitForNoActiveJob(id);
     CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/hibernate", csrf(c)).status);
@@ -357,6 +370,110 @@ class BackupTest : public gsp::test::PlatformTest {
             {"GSP_BACKUP_GCS_CHUNK_KIB", "256"}};
   }
 
+  // The page's download of a Cloud Storage backup: a redirect to a URL the
+  // agent signed, which serves the file with its name, length and ranges.
+  std::string downloadFromCloudStorage(gsp::test::HttpClient& c, int64_t id, const gsp::db::Backup& b) {
+    gsp::test::HttpResponse r = c.get(base(id) + "/backups/" + std::to_string(b.id) + "/download");
+    const std::string gcs = gsp::test::env("GSP_TEST_GCS_URL");
+    const std::string location = r.header("location");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(location, 303L, r.status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(location, 0UL, location.rfind(gcs + "/gsp-test/platform/" + b.object_name + "?", 0));
+    CPPUNIT_ASSERT(location.find("X-Goog-Signature=") != std::string::npos);
+    gsp::test::HttpClient storage(gcs);
+    gsp::test::HttpResponse file = storage.get(location.substr(gcs.size()));
+    CPPUNIT_ASSERT_EQUAL(200L, file.status);
+    CPPUNIT_ASSERT_EQUAL(std::to_string(b.bytes_stored), file.header("content-length"));
+    const std::string name = gsp::db::ServerRepository(*db_).find(id)->name;
+    CPPUNIT_ASSERT_EQUAL("attachment; filename=\"" + gsp::domain::backupFileName(name, b.created_at) + "\"",
+                         file.header("content-disposition"));
+    gsp::test::HttpResponse part = storage.request("GET", location.substr(gcs.size()), "", "", {"Range: bytes=0-1"});
+    CPPUNIT_ASSERT_EQUAL(206L, part.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("\x1f\x8b"), part.body);  // gzip's magic
+    return file.body;
+  }
+
+  void controlCloudStorage(const std::string& json) {
+    gsp::test::HttpClient c(gsp::test::env("GSP_TEST_GCS_URL"));
+    CPPUNIT_ASSERT_EQUAL(200L, c.request("POST", "/_faults", json, "application/json").status);
+  }
+
+  // A number from the double's /_stats.
+  int64_t cloudStorageStat(const std::string& name) {
+    std::string s = gsp::test::HttpClient(gsp::test::env("GSP_TEST_GCS_URL")).get("/_stats").body;
+    size_t at = s.find("\"" + name + "\":");
+    CPPUNIT_ASSERT_MESSAGE(s, at != std::string::npos);
+    return std::stoll(s.substr(at + name.size() + 3));
+  }
+
+  // Random bytes into the demo game's data, so its backup takes a while.
+  void addNoise(int64_t id, int megabytes) {
+    const std::string game = gsp::db::ServerRepository(*db_).find(id)->game_container_id;
+    const std::string noise = config_.backup_local_dir + "-noise-" + std::to_string(id);
+    int status = 0;
+    std::string out = gsp::test::runCommand("set -e; head -c " + std::to_string(megabytes) + "M /dev/urandom > '" + noise +
+                                                "'; docker cp '" + noise + "' " + game + ":/data/noise.bin; rm '" + noise + "'",
+                                            &status);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, status);
+  }
+
+  // The agent is killed while the upload is half done; the restarted agent
+  // takes the job again and goes on with the same upload session from what
+  // the service kept: no byte is stored twice, and the object is whole.
+  void anUploadCutByAnAgentKillGoesOnWhereItStopped() {
+    restartAgent(onCloudStorage());
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("resume"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "resume");
+    addNoise(id, 8);
+    controlCloudStorage("{\"reset\":true,\"delayChunksMs\":200}");  // 32 chunks: about 6 s
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups", csrf(c)).status);
+    gsp::db::Backup half;
+    for (int i = 0; i < 300; ++i) {
+      half = gsp::db::BackupRepository(*db_).listForServer(id).front();
+      if (!half.upload_session.empty() && half.bytes_stored >= 2 << 20) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("RUNNING"), half.state);
+    CPPUNIT_ASSERT(half.bytes_stored >= 2 << 20);
+    std::ifstream pidfile(gsp::test::env("GSP_TEST_AGENT_PIDFILE"));
+    pid_t pid = 0;
+    pidfile >> pid;
+    CPPUNIT_ASSERT(pid > 0 && kill(pid, SIGKILL) == 0);
+    controlCloudStorage("{\"delayChunksMs\":0}");
+    restartAgent(onCloudStorage());
+    gsp::db::Backup b;
+    for (int i = 0; i < 600; ++i) {
+      b = *gsp::db::BackupRepository(*db_).find(half.id);
+      if (b.state == "DONE" || b.state == "FAILED") break;
+      std::this_thread::sleep_for(100ms);
+    }
+    std::string downloaded = b.state == "DONE" ? downloadFromCloudStorage(c, id, b) : "";
+    restartAgent({});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(b.message, std::string("DONE"), b.state);
+    CPPUNIT_ASSERT(b.upload_session.empty());
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), cloudStorageStat("upload.start"));  // one session, resumed
+    CPPUNIT_ASSERT_EQUAL(b.bytes_stored, cloudStorageStat("persistedBytes"));  // nothing stored twice
+    CPPUNIT_ASSERT_EQUAL(b.sha256, gsp::crypto::toHex(gsp::crypto::sha256(downloaded)));
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=resume");
+  }
+
+  void anExpiredUploadSessionFailsTheBackupClearly() {
+    restartAgent(onCloudStorage());
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("expired"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game"), "expired");
+    controlCloudStorage("{\"reset\":true,\"expireSessionAtNextChunk\":true}");
+    gsp::db::Backup b = backUp(c, id);
+    restartAgent({});
+    CPPUNIT_ASSERT_EQUAL(std::string("FAILED"), b.state);
+    CPPUNIT_ASSERT_EQUAL(std::string("The Cloud Storage upload session expired; the backup must be taken again."), b.message);
+    CPPUNIT_ASSERT(b.upload_session.empty());
+    // A failed backup can be deleted, even by an agent now on another target.
+    CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/backups/" + std::to_string(b.id) + "/delete", csrf(c)).status);
+    gsp::db::Job deleted = lastJobEnded(id);
+    CPPUNIT_ASSERT_MESSAGE(deleted.message, deleted.state == gsp::domain::JobState::kDone);
+    CPPUNIT_ASSERT(!gsp::db::BackupRepository(*db_).find(b.id).has_value());
+    c.post(base(id) + "/delete", csrf(c) + "&confirm_name=expired");
+  }
+
   // The agent configured for Cloud Storage (the test double, 256 KiB chunks):
   // the save file survives a backup, a change and a restore.
   void theSameRoundTripThroughCloudStorage() {
@@ -366,9 +483,11 @@ class BackupTest : public gsp::test::PlatformTest {
     playOnce(c, id);
     const std::string before = saveFile(id);
     gsp::db::Backup b = backUp(c, id);
+    std::string downloaded = downloadFromCloudStorage(c, id, b);
     restartAgent({});  // back to the local target for the other tests, whatever happens below
     CPPUNIT_ASSERT_EQUAL_MESSAGE(b.message, std::string("DONE"), b.state);
     CPPUNIT_ASSERT_EQUAL(std::string("gcs"), b.target);
+    CPPUNIT_ASSERT_EQUAL(b.sha256, gsp::crypto::toHex(gsp::crypto::sha256(downloaded)));
     // The object is in the bucket with the sums the row has (read by the official client).
     int status = 0;
     std::string out = gsp::test::runCommand(gsp::test::env("GSP_TEST_GCS_READ_BACK") + " " +

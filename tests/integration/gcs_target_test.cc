@@ -42,6 +42,10 @@ class GcsTargetTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(wrongSumsLeaveNoObject);
   CPPUNIT_TEST(aMissingOrMalformedKeyFileIsAClearFailure);
   CPPUNIT_TEST(aBucketThatRefusesIsAClearFailure);
+  CPPUNIT_TEST(aSignedUrlServesTheObjectWithItsNameAndRanges);
+  CPPUNIT_TEST(anOpenUploadIsResumedByAnotherWriter);
+  CPPUNIT_TEST(aResumedUploadOfOtherBytesIsAConflict);
+  CPPUNIT_TEST(anExpiredSessionIsAClearFailure);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -186,6 +190,102 @@ class GcsTargetTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(w.status().message(), w.status().message().find("did not open an upload: HTTP 404") !=
                                                      std::string::npos);
     CPPUNIT_ASSERT(target.open("servers/1/5-refused.tar.gz").status().code() != gsp::Status::Code::kOk);
+  }
+
+  // The double checks the V4 signature against the test key's public half.
+  void aSignedUrlServesTheObjectWithItsNameAndRanges() {
+    gsp::backup::GcsTarget target(options(), "test/", kChunk);
+    const std::string data = someBytes(kChunk + 777, 6);
+    gsp::backup::ArchiveSums sums;
+    CPPUNIT_ASSERT(upload(target, "servers/1/6-get.tar.gz", data, &sums).isOk());
+    auto url = target.downloadUrl("servers/1/6-get.tar.gz", "my world-2026.tar.gz", time(nullptr));
+    CPPUNIT_ASSERT_MESSAGE(url.status().message(), url.isOk());
+    CPPUNIT_ASSERT_EQUAL(0UL, url->rfind(url_ + "/gsp-test/test/servers/1/6-get.tar.gz?", 0));
+    const std::string path = url->substr(url_.size());
+    gsp::test::HttpClient c(url_);
+    gsp::test::HttpResponse whole = c.get(path);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(whole.body.substr(0, 300), 200L, whole.status);
+    CPPUNIT_ASSERT(whole.body == data);
+    CPPUNIT_ASSERT_EQUAL(std::string("attachment; filename=\"my world-2026.tar.gz\""), whole.header("content-disposition"));
+    gsp::test::HttpResponse part = c.request("GET", path, "", "", {"Range: bytes=100-199"});
+    CPPUNIT_ASSERT_EQUAL(206L, part.status);
+    CPPUNIT_ASSERT(part.body == data.substr(100, 100));
+    // Another object under the same signature, or a changed signature, is refused.
+    std::string other = path;
+    other.replace(other.find("6-get"), 5, "6-got");
+    CPPUNIT_ASSERT_EQUAL(403L, c.get(other).status);
+    std::string tampered = path;
+    char& last = tampered.back();
+    last = last == '0' ? '1' : '0';
+    CPPUNIT_ASSERT_EQUAL(403L, c.get(tampered).status);
+    // An endpoint with a path would not be signed as it is used: refused.
+    gsp::backup::GcsOptions o = options();
+    o.endpoint = url_ + "/storage";
+    auto bad = gsp::backup::GcsTarget(o, "test/", kChunk).downloadUrl("servers/1/6-get.tar.gz", "x.tar.gz", time(nullptr));
+    CPPUNIT_ASSERT(bad.status().code() == gsp::Status::Code::kInvalid);
+    target.remove("servers/1/6-get.tar.gz");
+  }
+
+  // What an agent killed mid-upload leaves: a session with some chunks kept.
+  // A new writer on that session sends only what the service lacks.
+  void anOpenUploadIsResumedByAnotherWriter() {
+    gsp::backup::GcsTarget first(options(), "test/", kChunk);
+    const std::string data = someBytes(6 * kChunk + 4321, 7);
+    auto interrupted = first.create("servers/1/7-resumed.tar.gz");
+    CPPUNIT_ASSERT(interrupted.isOk());
+    CPPUNIT_ASSERT(interrupted.value()->write(data.data(), 3 * kChunk + 5).isOk());  // 3 chunks kept
+    const std::string session = interrupted.value()->session();
+    CPPUNIT_ASSERT(!session.empty());
+
+    control("{\"reset\":true}");
+    gsp::backup::GcsTarget second(options(), "test/", kChunk);
+    auto resumed = second.resume("servers/1/7-resumed.tar.gz", session);
+    CPPUNIT_ASSERT_MESSAGE(resumed.status().message(), resumed.isOk());
+    gsp::backup::ArchiveDigests digests;
+    digests.update(data.data(), data.size());
+    CPPUNIT_ASSERT(resumed.value()->write(data.data(), data.size()).isOk());
+    gsp::Status committed = resumed.value()->commit(digests.finish());
+    CPPUNIT_ASSERT_MESSAGE(committed.message(), committed.isOk());
+    CPPUNIT_ASSERT(data == readAll(second, "servers/1/7-resumed.tar.gz"));
+    // Only the bytes after the three kept chunks crossed the wire again.
+    const std::string s = stats();
+    CPPUNIT_ASSERT_MESSAGE(s, s.find("\"persistedBytes\":" + std::to_string(data.size() - 3 * kChunk)) != std::string::npos);
+    // A session URI that is not an upload on our endpoint never gets our token.
+    auto foreign = second.resume("x", "https://attacker.example/upload/storage/v1/b/gsp-test/o?upload_id=1");
+    CPPUNIT_ASSERT(foreign.status().code() == gsp::Status::Code::kNotFound);
+    second.remove("servers/1/7-resumed.tar.gz");
+  }
+
+  void aResumedUploadOfOtherBytesIsAConflict() {
+    gsp::backup::GcsTarget target(options(), "test/", kChunk);
+    const std::string before = someBytes(3 * kChunk, 8);
+    auto interrupted = target.create("servers/1/8-changed.tar.gz");
+    CPPUNIT_ASSERT(interrupted.isOk());
+    CPPUNIT_ASSERT(interrupted.value()->write(before.data(), 2 * kChunk + 1).isOk());
+    auto resumed = target.resume("servers/1/8-changed.tar.gz", interrupted.value()->session());
+    CPPUNIT_ASSERT(resumed.isOk());
+    const std::string after = someBytes(3 * kChunk, 9);  // the game ran in between
+    gsp::backup::ArchiveDigests digests;
+    digests.update(after.data(), after.size());
+    CPPUNIT_ASSERT(resumed.value()->write(after.data(), after.size()).isOk());
+    gsp::Status committed = resumed.value()->commit(digests.finish());
+    CPPUNIT_ASSERT(committed.code() == gsp::Status::Code::kConflict);
+    CPPUNIT_ASSERT(target.open("servers/1/8-changed.tar.gz").status().code() == gsp::Status::Code::kNotFound);
+  }
+
+  void anExpiredSessionIsAClearFailure() {
+    gsp::backup::GcsTarget target(options(), "test/", kChunk);
+    const std::string data = someBytes(2 * kChunk, 10);
+    gsp::backup::ArchiveSums sums;
+    gsp::Status up = upload(target, "servers/1/9-expired.tar.gz", data, &sums, {{kChunk, "{\"expireSessionAtNextChunk\":true}"}});
+    CPPUNIT_ASSERT(!up.isOk());
+    CPPUNIT_ASSERT_EQUAL(std::string("The Cloud Storage upload session expired; the backup must be taken again."), up.message());
+    // Resuming an expired session says so; the caller starts a new upload.
+    auto open = target.create("servers/1/9-expired.tar.gz");
+    CPPUNIT_ASSERT(open.isOk());
+    control("{\"expireSessionAtNextChunk\":true}");
+    auto resumed = target.resume("servers/1/9-expired.tar.gz", open.value()->session());
+    CPPUNIT_ASSERT(resumed.status().code() == gsp::Status::Code::kNotFound);
   }
 
  private:

@@ -26,6 +26,10 @@ class FakeServerOperations : public orchestration::ServerOperations {
   Status backUp(int64_t id, int64_t, const orchestration::Asker&) override { return record("backup", id); }
   Status restore(int64_t id, int64_t, const orchestration::Asker&) override { return record("restore", id); }
   Status deleteBackup(int64_t id, int64_t, const orchestration::Asker&) override { return record("delete-backup", id); }
+  Result<std::string> backupDownloadUrl(int64_t id, int64_t) override {
+    record("download-url", id);
+    return std::string("https://storage.example/signed");
+  }
   Result<orchestration::ReconcileReport> reconcile(int64_t at) override {
     record("reconcile", at);
     return orchestration::ReconcileReport{};

@@ -1,15 +1,14 @@
 // A server's backups: take one, restore, lock and unlock, delete, download.
 // Every route first finds the server as the signed-in user may see it, then
 // the backup among that server's: another user's backup is 404 everywhere.
-// Taking, restoring and deleting are jobs for the agent; a download is
+// Taking, restoring and deleting are jobs for the agent; a local download is
 // handed to nginx, which streams the file (length, ranges) from its internal
-// location.
-#include <algorithm>
-#include <cctype>
+// location, and a Cloud Storage one goes to a URL the agent signs.
 
 #include "core/clock_text.h"
 #include "db/backup_repository.h"
 #include "db/catalog_repository.h"
+#include "domain/backup_file_name.h"
 #include "domain/server_state.h"
 #include "web/handlers/handlers.h"
 #include "web/pages.h"
@@ -27,16 +26,6 @@ std::optional<db::Backup> loadBackup(Context& ctx, const db::ServerRecord& serve
   std::optional<db::Backup> b = db::BackupRepository(ctx.db).find(std::stoll(ctx.request.pathParam("bid")));
   if (!b || b->server_id != server.id) return std::nullopt;
   return b;
-}
-
-// "my-world-2026-11-30-1000.tar.gz": the server's name made safe for a file name.
-std::string downloadName(const std::string& server_name, const db::Backup& b) {
-  std::string name;
-  for (char c : server_name) name.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '-');
-  std::string when = b.created_at;  // "2026-11-30 10:00:00"
-  std::replace(when.begin(), when.end(), ' ', '-');
-  when.erase(std::remove(when.begin(), when.end(), ':'), when.end());
-  return name + "-" + when + ".tar.gz";
 }
 
 }  // namespace
@@ -144,15 +133,20 @@ Response downloadBackup(Context& ctx) {
   if (!s) return pages::notFound(ctx);
   std::optional<db::Backup> b = loadBackup(ctx, *s);
   if (!b || b->state != "DONE") return pages::notFound(ctx);
-  if (b->target != "local")
-    return ctx.redirectWithFlash(serverPage(s->id), "error",
-                                 "This backup is kept in Cloud Storage; the page cannot download it yet. It is the object " +
-                                     b->object_name + " under the bucket's backup prefix.");
+  if (b->target != "local") {
+    // Cloud Storage serves it from a URL the agent signs (the web tier holds
+    // no key): length, ranges and the file name come from the service.
+    Result<std::string> url = ctx.servers->backupDownloadUrl(s->id, b->id);
+    if (!url.isOk()) return ctx.redirectWithFlash(serverPage(s->id), "error", url.status().message());
+    Response r = Response::redirect(url.value());
+    r.addHeader("Cache-Control", "private, no-store");
+    return r;
+  }
   // nginx serves the file: its length, Range requests, no copy through gsp-web.
   Response r = Response::html(200, "");
   r.content_type = "application/gzip";
   r.addHeader("X-Accel-Redirect", "/_backups/" + b->object_name);
-  r.addHeader("Content-Disposition", "attachment; filename=\"" + downloadName(s->name, *b) + "\"");
+  r.addHeader("Content-Disposition", "attachment; filename=\"" + domain::backupFileName(s->name, b->created_at) + "\"");
   r.addHeader("Cache-Control", "private, no-store");
   return r;
 }

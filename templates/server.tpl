@@ -61,7 +61,7 @@
     <summary>Delete this server</summary>
     <form method="post" action="/servers/{{ID}}/delete" class="form">
       <input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}">
-      <label for="confirm-name">Type the server's name, <strong>{{NAME}}</strong>, to delete it and its world for good</label>
+      <label for="confirm-name">Type the server's name, <strong>{{NAME}}</strong>, to delete it, its world and its backups for good</label>
       <input id="confirm-name" name="confirm_name" type="text" required autocomplete="off">
       <div><button class="button button-danger" type="submit">Delete server</button></div>
     </form>

@@ -340,12 +340,32 @@ Status DockerOrchestrator::destroy(const db::ServerRecord& s, const std::string&
   if (begin && !servers.transition(s.id, s.state, ServerState::kDeleting, cause))
     return Status::conflict("The server changed state while it was being deleted.");
   Status removed = removeObjects(s.id);
+  if (removed.isOk()) removed = removeBackups(s.id);
   if (!removed.isOk()) {
     std::string message = "The server could not be deleted completely: " + removed.message() + " Try again.";
     servers.transition(s.id, ServerState::kDeleting, ServerState::kError, "delete failed", message);
     return Status::unavailable(message);
   }
   servers.markDeleted(s.id, cause);
+  return Status::ok();
+}
+
+Status DockerOrchestrator::removeBackups(int64_t server_id) {
+  db::BackupRepository backups(db_);
+  std::unique_ptr<backup::BackupTarget> target = backup::configuredTarget(config_);
+  for (const db::Backup& b : backups.listForServer(server_id)) {
+    // A failed or never-taken backup left nothing stored.
+    if (b.state == "DONE" || b.state == "RUNNING") {
+      if (b.target != target->name()) {
+        log::warn() << "server " << server_id << ": backup " << b.id << " stays on the " << b.target
+                    << " target, which this host no longer uses: " << b.object_name;
+        continue;
+      }
+      Status gone = target->remove(b.object_name);
+      if (!gone.isOk()) return Status::unavailable("its backups could not all be deleted (" + gone.message() + ").");
+    }
+    backups.markDeleted(b.id);
+  }
   return Status::ok();
 }
 

@@ -94,6 +94,8 @@ class DockerOrchestrator {
   std::string objectName(int64_t server_id, const std::string& role) const;
 
  private:
+  // Removes the server's backups from the target and marks them deleted.
+  Status removeBackups(int64_t server_id);
   // One try at a backup: the container's tar through gzip to `target`, going
   // on with `resume_session` when it is not empty.
   Status streamBackup(const db::ServerRecord& server, const db::Backup& backup, const std::string& container_id,

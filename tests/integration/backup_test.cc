@@ -143,13 +143,16 @@ class BackupTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT_EQUAL(before, saveFile(id));
     std::string page = c.get(base(id)).body;
     CPPUNIT_ASSERT(page.find("restored the backup of") != std::string::npos);
-    // The restored server plays on, and its delete leaves nothing (the restored volume included).
+    // The restored server plays on, and its delete leaves nothing (the
+    // restored volume included), its backups neither.
     int port = gsp::db::ServerRepository(*db_).find(id)->ports[0].public_port;
     CPPUNIT_ASSERT_EQUAL(std::string("again\n"), gsp::test::tcpRoundTrip(port, "again\n", 60s));
     gsp::test::waitForState(*db_, id, ServerState::kRunning, 60s);
     CPPUNIT_ASSERT_EQUAL(303L, c.post(base(id) + "/delete", csrf(c) + "&confirm_name=saved").status);
     gsp::test::waitUntilDeleted(*db_, id, 60s);
     assertNothingLeftOf(id);
+    CPPUNIT_ASSERT(!std::ifstream(fileOf(b)).good());
+    CPPUNIT_ASSERT(!gsp::db::BackupRepository(*db_).find(b.id).has_value());
   }
 
   void aCorruptOrCutShortArchiveIsRefusedAndTheDataStays() {

@@ -9,6 +9,8 @@ noinst_LIBRARIES += proxy/libgspproxy.a
 proxy_libgspproxy_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/proxy/src
 proxy_libgspproxy_a_CXXFLAGS = $(AM_CXXFLAGS) -ffunction-sections -fdata-sections
 proxy_libgspproxy_a_SOURCES = \
+	proxy/src/a2s_codec.cc \
+	proxy/src/a2s_codec.h \
 	proxy/src/activity_reporter.cc \
 	proxy/src/activity_reporter.h \
 	proxy/src/backend_client.cc \
@@ -36,8 +38,12 @@ proxy_libgspproxy_a_SOURCES = \
 	proxy/src/proxy_config.h \
 	proxy/src/proxy_context.h \
 	proxy/src/proxy_stats.h \
+	proxy/src/query_responder.cc \
+	proxy/src/query_responder.h \
 	proxy/src/resolver.cc \
 	proxy/src/resolver.h \
+	proxy/src/satisfactory_query.cc \
+	proxy/src/satisfactory_query.h \
 	proxy/src/scratch_buffer.h \
 	proxy/src/signal_watcher.cc \
 	proxy/src/signal_watcher.h \
@@ -98,10 +104,12 @@ TESTS += tests/proxy/proxy_unit_tests
 tests_proxy_proxy_unit_tests_CPPFLAGS = $(proxy_libgspproxy_a_CPPFLAGS)
 tests_proxy_proxy_unit_tests_CXXFLAGS = $(AM_CXXFLAGS) $(CPPUNIT_CFLAGS)
 tests_proxy_proxy_unit_tests_SOURCES = \
+	tests/proxy/a2s_codec_test.cc \
 	tests/proxy/hmac_sha256_test.cc \
 	tests/proxy/minecraft_codec_test.cc \
 	tests/proxy/minecraft_greeter_test.cc \
 	tests/proxy/proxy_config_test.cc \
+	tests/proxy/satisfactory_query_test.cc \
 	tests/proxy/webhook_request_test.cc \
 	tests/test_main.cc \
 	src/core/crypto.cc
@@ -139,4 +147,8 @@ EXTRA_DIST += \
 	proxy/README.md \
 	proxy/docker \
 	tests/proxy/minecraft/package.json \
-	tests/proxy/minecraft/minecraft.test.mjs
+	tests/proxy/minecraft/minecraft.test.mjs \
+	tests/proxy/minecraft/.gitignore \
+	tests/proxy/queries/package.json \
+	tests/proxy/queries/queries.test.mjs \
+	tests/proxy/queries/.gitignore

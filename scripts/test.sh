@@ -110,6 +110,13 @@ add_demo_variant demo-game-slow-save "Demo Game (slow save)" '{"GSP_DEMO_SAVE_MS
 add_demo_variant demo-game-never-ready "Demo Game (never ready)" '{"GSP_DEMO_TCP_PORT":"7001","GSP_DEMO_UDP_PORT":"7001"}'
 add_demo_variant demo-game-priced "Demo Game (a dollar an hour)" '{}' "" 100
 add_demo_variant demo-game-cpu-guard "Demo Game (stays up while busy)" '{}'
+# Like Valheim: A2S queries on the game port + 1, answered by the proxy while it sleeps.
+add_demo_variant demo-game-a2s "Demo Game (Steam queries)" '{"GSP_DEMO_QUERY":"a2s"}'
+mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp <<SQL
+UPDATE game_images SET query_protocol = 'a2s', query_port = 7001, steam_app_id = 892970 WHERE slug = 'demo-game-a2s';
+INSERT INTO game_image_ports (game_image_id, protocol, internal_port)
+SELECT id, 'udp', 7001 FROM game_images WHERE slug = 'demo-game-a2s';
+SQL
 mariadb --no-defaults -S "$STATE/db/run/mysqld.sock" -uroot gsp \
   -e "UPDATE game_images SET cpu_awake_percent = 5 WHERE slug = 'demo-game-cpu-guard'"
 # Images the engine does not have, in a real registry (tests/registry/registry.sh):
@@ -314,6 +321,14 @@ rc=$?
 m_pass=$(grep -E '^# pass ' "$STATE/proxy-minecraft.out" | awk '{print $3}'); m_fail=$(grep -E '^# fail ' "$STATE/proxy-minecraft.out" | awk '{print $3}')
 echo "${m_pass:-0} passed, ${m_fail:-1} failed" >>"$STATE/proxy-minecraft.out"
 count_runner proxy_minecraft_test "$STATE/proxy-minecraft.out" $rc
+# Server-browser answers of the UDP games, with npm's gamedig as the client.
+(cd "$GSP_ROOT/tests/proxy/queries" && { [ -d node_modules/gamedig ] || npm install --no-audit --no-fund --silent >/dev/null 2>&1; } &&
+  GSP_PROXY_BIN="$GSP_BUILD/proxy/gsp-proxy" GSP_DEMO_GAME_BIN="$GSP_BUILD/proxy/gsp-demo-game" \
+    node --test queries.test.mjs) >"$STATE/proxy-queries.out" 2>&1
+rc=$?
+q_pass=$(grep -E '^# pass ' "$STATE/proxy-queries.out" | awk '{print $3}'); q_fail=$(grep -E '^# fail ' "$STATE/proxy-queries.out" | awk '{print $3}')
+echo "${q_pass:-0} passed, ${q_fail:-1} failed" >>"$STATE/proxy-queries.out"
+count_runner proxy_queries_test "$STATE/proxy-queries.out" $rc
 
 # ---- Docker Engine API client (src/docker): unit tests with a fake engine on a
 # unix socket, then the real engine with a busybox image built from busybox-static.

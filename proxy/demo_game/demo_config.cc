@@ -12,12 +12,26 @@ namespace gsp::demo {
 
 namespace po = boost::program_options;
 
+namespace {
+
+bool parseQuery(const std::string& name, DemoQuery* out) {
+  if (name == "none") *out = DemoQuery::kNone;
+  else if (name == "a2s") *out = DemoQuery::kA2s;
+  else if (name == "satisfactory") *out = DemoQuery::kSatisfactory;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
 DemoConfigLoad loadDemoConfig(int argc, const char* const* argv, const std::map<std::string, std::string>& env) {
   DemoConfigLoad load;
   DemoConfig& c = load.config;
+  std::string query = "none";
   po::options_description d(
       "gsp-demo-game: a tiny game-like server for trying the platform offline.\n"
       "TCP echo and UDP echo; a save file in the data directory, written on SIGTERM.\n"
+      "With --query it also answers a real game's server query (gamedig, server lists).\n"
       "Each option can be set as GSP_DEMO_<NAME> (upper case, '-' as '_').\n"
       "SIGUSR1 toggles one extra CPU-burning thread.\n\nOptions");
   d.add_options()
@@ -30,7 +44,13 @@ DemoConfigLoad loadDemoConfig(int argc, const char* const* argv, const std::map<
        "threads that spin on the CPU from the start (for idle-detection tests)")
       ("save-ms", po::value(&c.save_ms)->default_value(c.save_ms),
        "milliseconds the save on SIGTERM takes, as a big world would (for stop and hibernate tests)")
-      ("log-level", po::value(&c.log_level)->default_value(c.log_level), "debug, info, warn or error");
+      ("query", po::value(&query)->default_value(query),
+       "server query to answer: none; a2s (Steam A2S info, players and rules on UDP port udp-port + 1, "
+       "as Valheim); satisfactory (Satisfactory's lightweight query on the UDP port, other datagrams "
+       "still echoed)")
+      ("query-name", po::value(&c.query_name)->default_value(c.query_name), "server name the query reports")
+      ("log-level", po::value(&c.log_level)->default_value(c.log_level),
+       "debug, info, warn or error (debug logs each query answered)");
   switch (proxy::parseFlagsAndEnvironment(d, argc, argv, env, "GSP_DEMO_", &load.message)) {
     case proxy::OptionsOutcome::kHelp:
       load.outcome = DemoConfigLoad::Outcome::kHelp;
@@ -49,6 +69,11 @@ DemoConfigLoad loadDemoConfig(int argc, const char* const* argv, const std::map<
   else if (c.burn_cpu_threads < 0 || c.burn_cpu_threads > 64) load.message = "--burn-cpu: must be 0..64";
   else if (c.save_ms < 0 || c.save_ms > 600000) load.message = "--save-ms: must be 0..600000";
   else if (!log::parseLevel(c.log_level, &level)) load.message = "--log-level: not one of debug, info, warn, error";
+  else if (!parseQuery(query, &c.query)) load.message = "--query: not one of none, a2s, satisfactory";
+  else if (c.query == DemoQuery::kA2s && (c.udp_port == 0 || c.udp_port == 65535))
+    load.message = "--query=a2s: needs a --udp-port below 65535 (the query port is the next one)";
+  else if (c.query == DemoQuery::kSatisfactory && c.udp_port == 0)
+    load.message = "--query=satisfactory: needs a --udp-port";
   else load.outcome = DemoConfigLoad::Outcome::kRun;
   return load;
 }

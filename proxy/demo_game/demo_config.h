@@ -8,6 +8,13 @@
 
 namespace gsp::demo {
 
+// Which game's server query the demo game answers, as a stand-in for that game.
+enum class DemoQuery {
+  kNone,
+  kA2s,           // Steam A2S on udp_port + 1, as Valheim
+  kSatisfactory,  // Satisfactory's lightweight query on udp_port, beside the echo
+};
+
 struct DemoConfig {
   std::string listen_address = "0.0.0.0";
   int tcp_port = 7000;  // 0 disables TCP
@@ -16,6 +23,8 @@ struct DemoConfig {
   int burn_cpu_threads = 0;  // threads spinning from the start (SIGUSR1 toggles one more)
   int save_ms = 0;           // how long saving takes on SIGTERM, like a real game's world
   std::string log_level = "info";
+  DemoQuery query = DemoQuery::kNone;
+  std::string query_name = "Demo Game";  // the server name queries report
 };
 
 struct DemoConfigLoad {

@@ -6,16 +6,22 @@
 
 #include <cerrno>
 #include <cstring>
+#include <random>
 
 #include "core/log.h"
 #include "datagram_batch.h"
+#include "satisfactory_query.h"
 #include "scratch_buffer.h"
 
 namespace gsp::demo {
 
 namespace {
 constexpr uint32_t kEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+
+void sendTo(int fd, const std::string& datagram, const SocketAddress& to) {
+  sendto(fd, datagram.data(), datagram.size(), 0, to.get(), to.length);  // best effort, as UDP is
 }
+}  // namespace
 
 // One TCP client: echo with backpressure and half-close (EOF from the client
 // is answered with EOF once every echoed byte is written).
@@ -99,19 +105,34 @@ class EchoServer::UdpSocket : public IoHandler {
     while (true) {
       int n = batch_.receive(fd_.get(), buffers_.data(), kSlot, /*with_sources=*/true);
       if (n <= 0) return;
+      bool echo[proxy::DatagramBatch::kCapacity];
       for (int i = 0; i < n; ++i) {
-        server_.state_.bytes_echoed += static_cast<int64_t>(batch_.length(i));
         SocketAddress from = batch_.source(i);
+        echo[i] = !answeredAsQuery(i, from);
+        if (!echo[i]) continue;
+        server_.state_.bytes_echoed += static_cast<int64_t>(batch_.length(i));
         if (known_.size() < 10000 && known_.insert(from.key()).second)
           log::info() << "udp player seen from " << from.toString();
       }
-      int kept = batch_.pack(n, [](int) { return true; });  // back to each sender
+      int kept = batch_.pack(n, [&](int i) { return echo[i]; });  // back to each sender
       sendmmsg(fd_.get(), batch_.headers(), static_cast<unsigned>(kept), 0);
       if (n < proxy::DatagramBatch::kCapacity) return;
     }
   }
 
  private:
+  bool answeredAsQuery(int i, const SocketAddress& from) {
+    uint64_t cookie = 0;
+    if (!server_.satisfactory_ || !proxy::parseSatisfactoryPoll(batch_.data(i), batch_.length(i), &cookie))
+      return false;
+    sendTo(fd_.get(),
+           proxy::encodeSatisfactoryState(cookie, proxy::SatisfactoryState::kPlaying, server_.satisfactory_->net_cl,
+                                          server_.satisfactory_->name),
+           from);
+    log::debug() << "satisfactory poll from " << from.toString() << " answered";
+    return true;
+  }
+
   EchoServer& server_;
   UniqueFd fd_;
   proxy::ScratchBuffer buffers_;
@@ -119,11 +140,71 @@ class EchoServer::UdpSocket : public IoHandler {
   std::unordered_set<std::string> known_;
 };
 
+// The Steam query port, answering as a Steam game server does since Valve's
+// Dec 2020 change: without the client's current challenge every request gets
+// only S2C_CHALLENGE, which is no larger than the request, so a spoofed source
+// cannot be sent an amplified answer. Challenges are stateless (see
+// a2sChallenge): a random secret, 30 s buckets, good for 30-60 s. Anything
+// that is not an A2S request is dropped. Level-triggered, at most kBurst
+// datagrams a wake-up, so a flood cannot starve the game's own sockets.
+class EchoServer::A2sPort : public IoHandler {
+ public:
+  A2sPort(EchoServer& server, UniqueFd fd, const proxy::A2sInfo& info)
+      : server_(server), fd_(std::move(fd)), info_answer_(proxy::encodeA2sInfo(info)) {
+    std::random_device random;
+    for (auto& byte : secret_) byte = static_cast<uint8_t>(random());
+    server_.loop_.add(fd_.get(), EPOLLIN, this);
+  }
+
+  void onIo(uint32_t) override {
+    char buf[proxy::kA2sMaxDatagram + 1];  // one byte more: a longer datagram shows as oversize
+    for (int burst = 0; burst < kBurst; ++burst) {
+      SocketAddress from;
+      from.length = sizeof from.storage;
+      ssize_t n = recvfrom(fd_.get(), buf, sizeof buf, 0, from.get(), &from.length);
+      if (n < 0) return;
+      proxy::A2sRequest request = proxy::parseA2sRequest(buf, static_cast<size_t>(n));
+      if (request.kind == proxy::A2sKind::kNotA2s) continue;
+      auto bucket = static_cast<uint64_t>(server_.loop_.nowMs() / kChallengeBucketMs);
+      std::string client = from.key();
+      if (!request.has_challenge || !proxy::a2sChallengeValid(secret_, client, bucket, request.challenge)) {
+        sendTo(fd_.get(), proxy::encodeA2sChallenge(proxy::a2sChallenge(secret_, client, bucket)), from);
+        log::debug() << "a2s " << kindName(request.kind) << " from " << from.toString() << ": challenge sent";
+        continue;
+      }
+      if (request.kind == proxy::A2sKind::kInfo) sendTo(fd_.get(), info_answer_, from);
+      else if (request.kind == proxy::A2sKind::kPlayer) sendTo(fd_.get(), proxy::encodeA2sPlayersEmpty(), from);
+      else sendTo(fd_.get(), proxy::encodeA2sRulesEmpty(), from);
+      log::debug() << "a2s " << kindName(request.kind) << " from " << from.toString() << " answered";
+    }
+  }
+
+ private:
+  static constexpr int kBurst = 64;
+  static constexpr int64_t kChallengeBucketMs = 30000;
+
+  static const char* kindName(proxy::A2sKind kind) {
+    switch (kind) {
+      case proxy::A2sKind::kInfo: return "info";
+      case proxy::A2sKind::kPlayer: return "players";
+      case proxy::A2sKind::kRules: return "rules";
+      case proxy::A2sKind::kNotA2s: break;
+    }
+    return "?";
+  }
+
+  EchoServer& server_;
+  UniqueFd fd_;
+  const std::string info_answer_;  // the info never changes: no players join through a query
+  proxy::SipHashKey secret_;
+};
+
 EchoServer::EchoServer(EventLoop& loop, SaveState& state) : loop_(loop), state_(state), buffer_(256 * 1024) {}
 
 EchoServer::~EchoServer() {
   connections_.clear();
   udp_.reset();
+  a2s_.reset();
 }
 
 Status EchoServer::listenTcp(const SocketAddress& addr) {
@@ -140,6 +221,17 @@ Status EchoServer::bindUdp(const SocketAddress& addr) {
   proxy::setSocketBuffers(fd.value().get(), 4 << 20, 4 << 20);
   udp_ = std::make_unique<UdpSocket>(*this, std::move(fd.value()));
   return Status::ok();
+}
+
+Status EchoServer::bindA2s(const SocketAddress& addr, const proxy::A2sInfo& info) {
+  auto fd = proxy::bindUdp(addr);
+  if (!fd.isOk()) return fd.status();
+  a2s_ = std::make_unique<A2sPort>(*this, std::move(fd.value()), info);
+  return Status::ok();
+}
+
+void EchoServer::answerSatisfactoryPolls(const std::string& name, uint32_t net_cl) {
+  satisfactory_ = SatisfactoryAnswer{name, net_cl};
 }
 
 void EchoServer::onIo(uint32_t) {

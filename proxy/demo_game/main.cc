@@ -19,6 +19,25 @@ using namespace gsp::demo;
 
 namespace {
 
+// What the demo game's server queries report: an empty Valheim-like server
+// (Valheim's Steam app id, so tools that look games up by it recognize it).
+constexpr uint32_t kValheimAppId = 892970;
+constexpr uint8_t kMaxPlayers = 10;
+constexpr uint32_t kSatisfactoryBuild = 1;  // the demo game's "changelist number"
+
+proxy::A2sInfo a2sInfo(const DemoConfig& c) {
+  proxy::A2sInfo info;
+  info.name = c.query_name;
+  info.map = "demo";
+  info.folder = "demo";
+  info.game = "Demo Game";
+  info.version = GSP_VERSION;
+  info.app_id = kValheimAppId;
+  info.max_players = kMaxPlayers;
+  info.game_port = static_cast<uint16_t>(c.udp_port);
+  return info;
+}
+
 // Spinning threads for "this server is busy" tests; each checks its flag.
 class CpuBurner {
  public:
@@ -112,6 +131,15 @@ int main(int argc, char** argv) {
     if (c.udp_port) {
       addr.setPort(static_cast<uint16_t>(c.udp_port));
       Status s = server.bindUdp(addr);
+      if (!s.isOk()) {
+        log::error() << s.message();
+        return 1;
+      }
+    }
+    if (c.query == DemoQuery::kSatisfactory) server.answerSatisfactoryPolls(c.query_name, kSatisfactoryBuild);
+    if (c.query == DemoQuery::kA2s) {
+      addr.setPort(static_cast<uint16_t>(c.udp_port + 1));  // Valheim's query port
+      Status s = server.bindA2s(addr, a2sInfo(c));
       if (!s.isOk()) {
         log::error() << s.message();
         return 1;

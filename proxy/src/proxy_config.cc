@@ -100,10 +100,36 @@ struct RawOptions {
   std::vector<std::string> ports;
   std::string wake_url, activity_url, secret_file;
   std::string hold_timeout, connect_timeout, probe_interval, udp_idle_timeout, activity_interval,
-      webhook_timeout, udp_player_after;
+      webhook_timeout, udp_player_after, udp_wake_window;
   std::string relay;
+  std::string query;
   bool minecraft = false;
 };
+
+// "a2s:2457" or "satisfactory:7777": the protocol, and a public UDP port of --port.
+bool parseQuery(const std::string& text, ProxyConfig& c, std::string* error) {
+  size_t colon = text.find(':');
+  const std::string protocol = text.substr(0, colon);
+  uint64_t port = 0;
+  if (colon == std::string::npos || !parseUint(text.substr(colon + 1), 65535, &port) || port == 0) {
+    *error = "--query: '" + text + "' is not PROTOCOL:PORT (e.g. a2s:2457, satisfactory:7777)";
+    return false;
+  }
+  if (protocol == "a2s") {
+    c.query = QueryProtocol::kA2s;
+  } else if (protocol == "satisfactory") {
+    c.query = QueryProtocol::kSatisfactory;
+  } else {
+    *error = "--query: '" + protocol + "' is not one of a2s, satisfactory";
+    return false;
+  }
+  c.query_port = static_cast<uint16_t>(port);
+  for (const auto& p : c.ports) {
+    if (p.protocol == Protocol::kUdp && p.public_port == c.query_port) return true;
+  }
+  *error = "--query: port " + std::to_string(port) + " is not one of the udp ports of --port";
+  return false;
+}
 
 po::options_description describe(ProxyConfig& c, RawOptions& r) {
   po::options_description d(
@@ -143,6 +169,9 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
       ("udp-player-after", po::value(&r.udp_player_after)->default_value("30s"),
        "a UDP session counts as a player (reported, keeps the server awake) once it has carried "
        "traffic both ways this long: a one-off query exchange never does")
+      ("udp-wake-window", po::value(&r.udp_wake_window)->default_value("10s"),
+       "a UDP source that is not a recognised query wakes the game with its second datagram within "
+       "this long (real clients retry their join); a lone datagram (a scanner's probe) never does")
       ("udp-idle-timeout", po::value(&r.udp_idle_timeout)->default_value("120s"),
        "a UDP session with no traffic for this long is removed")
       ("activity-interval", po::value(&r.activity_interval)->default_value("60s"),
@@ -181,7 +210,23 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
        "server-list text while the game starts")
       ("minecraft-kick-message",
        po::value(&c.minecraft_kick_message)->default_value(c.minecraft_kick_message),
-       "disconnect text for a login whose hold timed out");
+       "disconnect text for a login whose hold timed out")
+      ("query", po::value(&r.query),
+       "answer server-browser queries while the game sleeps or starts, never waking it: "
+       "a2s:PORT (Steam A2S on that public UDP port, e.g. Valheim's a2s:2457) or "
+       "satisfactory:PORT (Satisfactory's lightweight query on its UDP game port)")
+      ("server-name", po::value(&c.server_name)->default_value(c.server_name),
+       "the name server browsers show (with a suffix while the game is not up)")
+      ("sleeping-suffix", po::value(&c.sleeping_suffix)->default_value(c.sleeping_suffix),
+       "added to the name while the game sleeps")
+      ("starting-suffix", po::value(&c.starting_suffix)->default_value(c.starting_suffix),
+       "added to the name while the game starts")
+      ("query-game", po::value(&c.query_game)->default_value(c.query_game), "A2S game description")
+      ("query-folder", po::value(&c.query_folder)->default_value(c.query_folder), "A2S game folder")
+      ("query-map", po::value(&c.query_map)->default_value(c.query_map), "A2S map (a world's name)")
+      ("query-app-id", po::value(&c.query_app_id)->default_value(c.query_app_id), "A2S Steam app id")
+      ("query-max-players", po::value(&c.query_max_players)->default_value(c.query_max_players),
+       "A2S maximum players");
   return d;
 }
 
@@ -295,7 +340,8 @@ bool validate(ProxyConfig& c, const RawOptions& r, const std::map<std::string, s
       !validDuration("activity-interval", r.activity_interval, 100, 86400000,
                      &c.activity_interval_ms, error) ||
       !validDuration("webhook-timeout", r.webhook_timeout, 100, 600000, &c.webhook_timeout_ms, error) ||
-      !validDuration("udp-player-after", r.udp_player_after, 0, 3600000, &c.udp_player_after_ms, error))
+      !validDuration("udp-player-after", r.udp_player_after, 0, 3600000, &c.udp_player_after_ms, error) ||
+      !validDuration("udp-wake-window", r.udp_wake_window, 100, 600000, &c.udp_wake_window_ms, error))
     return false;
   if (!validRange("max-held-clients", c.max_held_clients, 1, 1000000, error) ||
       !validRange<int64_t>("hold-buffer-bytes", c.hold_buffer_bytes, 0, 64 << 20, error) ||
@@ -303,8 +349,10 @@ bool validate(ProxyConfig& c, const RawOptions& r, const std::map<std::string, s
       !validRange("udp-hold-datagrams", c.udp_hold_datagrams, 0, 100000, error) ||
       !validRange("max-clients", c.max_clients, 1, 1000000, error) ||
       !validRange("udp-max-datagram", c.udp_max_datagram, 1, 65507, error) ||
-      !validRange("workers", c.workers, 1, 64, error))
+      !validRange("workers", c.workers, 1, 64, error) ||
+      !validRange("query-max-players", c.query_max_players, 0, 255, error))
     return false;
+  if (!r.query.empty() && !parseQuery(r.query, c, error)) return false;
   if (r.relay == "splice") {
     c.relay_mode = RelayMode::kSplice;
   } else if (r.relay == "copy") {

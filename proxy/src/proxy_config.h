@@ -33,6 +33,11 @@ struct BackendUrl {
 
 enum class RelayMode { kSplice, kCopy };
 
+// A server-browser query the proxy answers itself while the game is not up
+// (query_responder.h): Steam's A2S (Valheim's query port) or Satisfactory's
+// lightweight query (its UDP game port).
+enum class QueryProtocol { kNone, kA2s, kSatisfactory };
+
 struct ProxyConfig {
   std::string listen_address = "0.0.0.0";
   std::vector<PortMapping> ports;
@@ -48,6 +53,7 @@ struct ProxyConfig {
   int64_t probe_interval_ms = 250;
   int64_t udp_idle_timeout_ms = 120000;
   int64_t udp_player_after_ms = 30000;  // two-way traffic before a UDP session is a player
+  int64_t udp_wake_window_ms = 10000;   // a UDP source wakes the game with a 2nd datagram within this
   int64_t activity_interval_ms = 60000;
   int64_t webhook_timeout_ms = 5000;
 
@@ -66,6 +72,17 @@ struct ProxyConfig {
   std::string minecraft_sleeping_motd = "Sleeping - join to wake it up";
   std::string minecraft_starting_motd = "Starting... join again in a moment";
   std::string minecraft_kick_message = "Server is starting, try again in a moment";
+
+  QueryProtocol query = QueryProtocol::kNone;
+  uint16_t query_port = 0;  // the public UDP port the queries arrive on
+  std::string server_name = "Game server";
+  std::string sleeping_suffix = " - sleeping, join to wake";
+  std::string starting_suffix = " - starting...";
+  std::string query_game = "";    // A2S game and folder ("Valheim", "valheim")
+  std::string query_folder = "";
+  std::string query_map = "";
+  uint32_t query_app_id = 0;      // Steam app id (Valheim: 892970)
+  int query_max_players = 10;
 };
 
 struct ProxyConfigLoad {

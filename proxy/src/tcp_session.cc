@@ -154,6 +154,7 @@ void TcpSession::onClientIo(uint32_t events) {
       return;
     case State::kConnecting:
     case State::kHeld:
+    case State::kProbing:
       readIntoHold(events);
       return;
     case State::kRelaying:
@@ -183,6 +184,11 @@ void TcpSession::onClientIo(uint32_t events) {
 }
 
 void TcpSession::onUpstreamIo(uint32_t events) {
+  if (state_ == State::kProbing) {
+    if (events & (EPOLLERR | EPOLLHUP)) return onProbed(false, events);
+    if (events & EPOLLOUT) onProbed(true, events);
+    return;
+  }
   if (state_ == State::kConnecting) {
     if (events & (EPOLLERR | EPOLLHUP)) {
       int err = socketError(upstream_.get());
@@ -497,6 +503,40 @@ TcpSession::Pump TcpSession::pumpSplice(Direction& d) {
 
 void TcpSession::checkDone() {
   if (state_ == State::kRelaying && up_.shut && down_.shut) finish("both sides closed");
+}
+
+bool TcpSession::probeUpstream(const SocketAddress& upstream, int64_t window_ms, std::function<void(bool)> done) {
+  if (state_ != State::kHeld) return false;
+  SocketAddress target = upstream;
+  target.setPort(mapping_.upstream_port);
+  auto fd = startConnect(target, SOCK_STREAM);
+  if (!fd.isOk()) return false;
+  upstream_ = std::move(fd.value());
+  state_ = State::kProbing;
+  probe_done_ = std::move(done);
+  ctx_.loop.add(upstream_.get(), kEvents, &upstream_side_);
+  // No answer within the window counts as not ready, like a bare probe.
+  timer_.start(window_ms, [this] { onProbed(false, 0); });
+  return true;
+}
+
+void TcpSession::onProbed(bool connected, uint32_t events) {
+  timer_.cancel();
+  std::function<void(bool)> done = std::move(probe_done_);
+  probe_done_ = nullptr;
+  if (!connected) {
+    upstream_.reset();  // closing also drops it from epoll
+    state_ = State::kHeld;
+    done(false);
+    return;
+  }
+  // The game took this client's own connection: the waker learns it is up
+  // (and releases the others), then this one relays what it held.
+  state_ = State::kConnecting;
+  done(true);
+  if (state_ != State::kConnecting) return;
+  ++connect_attempts_;
+  onConnected(events);
 }
 
 void TcpSession::onUpstreamReady(const SocketAddress& upstream) {

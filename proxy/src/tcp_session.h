@@ -36,9 +36,11 @@ class TcpSession : public WakeWaiter {
 
   void onUpstreamReady(const SocketAddress& upstream) override;
   void onWakeFailed(WakeFailure why) override;
+  bool probeUpstream(const SocketAddress& upstream, int64_t window_ms, std::function<void(bool)> done) override;
 
  private:
-  enum class State { kGreeting, kSniffing, kConnecting, kHeld, kRelaying, kDraining, kClosed };
+  // kProbing: held, and its own upstream connect is the waker's readiness probe.
+  enum class State { kGreeting, kSniffing, kConnecting, kHeld, kProbing, kRelaying, kDraining, kClosed };
 
   // One direction of the relay.
   struct Direction {
@@ -86,6 +88,7 @@ class TcpSession : public WakeWaiter {
   void connectUpstream(const SocketAddress& upstream);
   void onConnected(uint32_t events);
   void onConnectFailed(const std::string& why);
+  void onProbed(bool connected, uint32_t events);
   void startRelay(bool upstream_readable);
   Pump pump(Direction& d);
   Pump pumpCopy(Direction& d);
@@ -123,6 +126,7 @@ class TcpSession : public WakeWaiter {
 
   LoopTimer timer_{ctx_.loop};  // connect or greeting timeout
   int connect_attempts_ = 0;
+  std::function<void(bool)> probe_done_;  // kProbing: tells the waker
   Direction up_, down_;
   int upstream_writes_ = 0;  // until TCP_NODELAY is set on the upstream (see beforeWrite)
 };

@@ -8,7 +8,21 @@
 namespace gsp::proxy {
 
 UdpPort::UdpPort(ProxyContext& ctx, const PortMapping& mapping)
-    : ctx_(ctx), mapping_(mapping), buffers_(static_cast<size_t>(DatagramBatch::kCapacity) * (ctx.config.udp_max_datagram + 1)) {}
+    : ctx_(ctx), mapping_(mapping), buffers_(static_cast<size_t>(DatagramBatch::kCapacity) * (ctx.config.udp_max_datagram + 1)) {
+  if (ctx_.config.query != QueryProtocol::kNone && ctx_.config.query_port == mapping_.public_port)
+    responder_ = std::make_unique<QueryResponder>(ctx_.config);
+}
+
+bool UdpPort::answerQuery(const char* data, size_t len, const SocketAddress& from) {
+  if (!responder_ || !ctx_.waker || ctx_.waker->upstream()) return false;
+  std::string reply;
+  const bool starting = ctx_.waker->state() == UpstreamWaker::State::kWaking;
+  if (!responder_->answer(data, len, from, starting, &reply)) return false;
+  // One answer per query, never larger than a datagram: dropped when the socket is full.
+  if (sendto(fd_.get(), reply.data(), reply.size(), MSG_DONTWAIT, from.get(), from.length) < 0)
+    ctx_.stats.dropped_datagrams++;
+  return true;
+}
 
 Status UdpPort::bind(const std::string& address) {
   SocketAddress addr;
@@ -60,6 +74,8 @@ void UdpPort::onIo(uint32_t) {
         continue;
       }
       SocketAddress from = batch_.source(i);
+      size_t len = batch_.length(i);
+      if (answerQuery(batch_.data(i), len, from)) continue;
       std::string key = from.key();
       auto it = sessions_.find(key);
       if (it == sessions_.end()) {
@@ -72,7 +88,6 @@ void UdpPort::onIo(uint32_t) {
         armSweep();
       }
       UdpSession* s = it->second.get();
-      size_t len = batch_.length(i);
       ctx_.stats.bytes_from_clients += static_cast<int64_t>(len);
       if (!s->relaying()) {
         flush();
@@ -111,17 +126,21 @@ void UdpPort::sessionClosed(UdpSession* session) {
 void UdpPort::sweepIdle() {
   int64_t cutoff = ctx_.loop.nowMs() - ctx_.config.udp_idle_timeout_ms;
   std::vector<UdpSession*> idle;
+  int64_t lone_cutoff = ctx_.loop.nowMs() - ctx_.config.udp_wake_window_ms;
+  std::vector<UdpSession*> lone;
   for (auto& [key, s] : sessions_) {
     if (s->lastActivityMs() <= cutoff) idle.push_back(s.get());
+    else if (s->pending() && s->lastActivityMs() <= lone_cutoff) lone.push_back(s.get());
   }
   for (UdpSession* s : idle) s->finish("idle");
+  for (UdpSession* s : lone) s->dropLone();
   armSweep();
 }
 
 void UdpPort::armSweep() {
   // Only while there are sessions: an idle proxy has no timer to wake it.
   if (sweep_timer_.pending() || sessions_.empty()) return;
-  int64_t every = std::min<int64_t>(1000, ctx_.config.udp_idle_timeout_ms / 4);
+  int64_t every = std::min<int64_t>({1000, ctx_.config.udp_idle_timeout_ms / 4, ctx_.config.udp_wake_window_ms / 2});
   sweep_timer_.start(every, [this] { sweepIdle(); });
 }
 

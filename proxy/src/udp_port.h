@@ -1,7 +1,9 @@
 // UdpPort: one public UDP port. Datagrams are read in batches (recvmmsg); each
 // client address gets a UdpSession with its own connected upstream socket, so
 // replies can be told apart and sent back from the public port. Sessions expire
-// after --udp-idle-timeout. Owns its sessions. Loop thread only.
+// after --udp-idle-timeout. With --query on this port, server-browser queries
+// are answered here while the game is not up (no session, no wake). Owns its
+// sessions. Loop thread only.
 #pragma once
 
 #include <sys/socket.h>
@@ -12,6 +14,7 @@
 
 #include "datagram_batch.h"
 #include "proxy_context.h"
+#include "query_responder.h"
 #include "scratch_buffer.h"
 #include "udp_session.h"
 
@@ -38,12 +41,15 @@ class UdpPort : public IoHandler {
  private:
   void sweepIdle();
   void armSweep();
+  // While the game is not up: answers `data` when it is a query; false for other traffic.
+  bool answerQuery(const char* data, size_t len, const SocketAddress& from);
 
   ProxyContext& ctx_;
   PortMapping mapping_;
   UniqueFd fd_;
   std::unordered_map<std::string, std::unique_ptr<UdpSession>> sessions_;
   LoopTimer sweep_timer_{ctx_.loop};
+  std::unique_ptr<QueryResponder> responder_;  // with --query on this port
 
   ScratchBuffer buffers_;  // the payloads of batch_
   DatagramBatch batch_;

@@ -53,8 +53,19 @@ void UdpSession::fromClientHeld(const char* data, size_t len) {
     if (const SocketAddress* up = ctx_.waker->upstream()) {
       if (connect(*up)) return;
     }
-    hold();
+    // The first datagram of a source: kept, but it wakes nothing on its own.
+    state_ = State::kPending;
+    return;
   }
+  if (state_ == State::kPending) hold();  // a second datagram within the window (else swept)
+}
+
+void UdpSession::dropLone() {
+  if (state_ != State::kPending) return;
+  if (log::enabled(log::Level::kDebug))
+    log::debug() << "udp " << client_.toString() << ": a lone datagram, not a client: dropped";
+  dropQueue();
+  finish("lone datagram");
 }
 
 void UdpSession::hold() {
@@ -99,6 +110,54 @@ bool UdpSession::connect(const SocketAddress& upstream) {
   return true;
 }
 
+bool UdpSession::probeUpstream(const SocketAddress& upstream, int64_t window_ms, std::function<void(bool)> done) {
+  if (state_ != State::kHeld || queue_.empty()) return false;
+  SocketAddress target = upstream;
+  target.setPort(port_.mapping().upstream_port);
+  auto fd = startConnect(target, SOCK_DGRAM);
+  if (!fd.isOk()) return false;
+  upstream_ = std::move(fd.value());
+  setSocketBuffers(upstream_.get(), 1 << 20, 1 << 20);
+  state_ = State::kProbing;
+  probe_done_ = std::move(done);
+  probe_sent_ = 0;
+  for (const std::string& d : queue_) {
+    if (send(upstream_.get(), d.data(), d.size(), 0) < 0) break;  // refused at once: not ready
+    ++probe_sent_;
+  }
+  const bool sent_all = probe_sent_ == queue_.size();
+  ctx_.loop.add(upstream_.get(), EPOLLIN, this);  // EPOLLERR (the refusal) comes anyway
+  probe_timer_.start(window_ms, [this, sent_all] { onProbed(sent_all && socketError(upstream_.get()) == 0); });
+  return true;
+}
+
+void UdpSession::onProbed(bool ready) {
+  probe_timer_.cancel();
+  std::function<void(bool)> done = std::move(probe_done_);
+  probe_done_ = nullptr;
+  if (!ready) {
+    upstream_.reset();  // closing also drops it from epoll; the datagrams stay queued
+    state_ = State::kHeld;
+    done(false);
+    return;
+  }
+  // The game got them: they leave the queue; any that came during the probe go now.
+  for (size_t i = 0; i < probe_sent_ && !queue_.empty(); ++i) {
+    queued_bytes_ -= static_cast<int64_t>(queue_.front().size());
+    if (ctx_.hold_budget) ctx_.hold_budget->give(static_cast<int64_t>(queue_.front().size()));
+    queue_.pop_front();
+  }
+  state_ = State::kRelaying;
+  while (!queue_.empty()) {
+    const std::string& d = queue_.front();
+    if (send(upstream_.get(), d.data(), d.size(), 0) < 0) ctx_.stats.dropped_datagrams++;
+    queued_bytes_ -= static_cast<int64_t>(d.size());
+    if (ctx_.hold_budget) ctx_.hold_budget->give(static_cast<int64_t>(d.size()));
+    queue_.pop_front();
+  }
+  done(true);
+}
+
 void UdpSession::upstreamFailed() {
   upstream_.reset();  // closing also drops it from epoll
   ctx_.waker->reportFailure();
@@ -106,6 +165,11 @@ void UdpSession::upstreamFailed() {
 }
 
 void UdpSession::onIo(uint32_t) {
+  if (state_ == State::kProbing) {
+    // A refusal settles it as "not yet"; a reply means the game is there.
+    if (socketError(upstream_.get()) != 0) return onProbed(false);
+    onProbed(true);
+  }
   if (state_ != State::kRelaying) return;
   const size_t max = static_cast<size_t>(ctx_.config.udp_max_datagram);
   DatagramBatch batch;
@@ -149,6 +213,8 @@ void UdpSession::finish(const char* why) {
   if (state_ == State::kClosed) return;
   if (log::enabled(log::Level::kDebug)) log::debug() << "udp session " << client_.toString() << " ended: " << why;
   state_ = State::kClosed;
+  probe_timer_.cancel();
+  probe_done_ = nullptr;
   ctx_.waker->release(this);
   upstream_.reset();  // closing also drops it from epoll
   ctx_.stats.udp_sessions--;

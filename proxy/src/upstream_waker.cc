@@ -75,6 +75,16 @@ bool UpstreamWaker::hold(WakeWaiter* waiter, const WakeCall& call) {
 }
 
 void UpstreamWaker::release(WakeWaiter* waiter) {
+  if (waiter == probing_) {
+    // It left while probing: its probe is gone with it. Look again with the next one.
+    probing_ = nullptr;
+    check_in_flight_ = false;
+    loop_.defer([this] {
+      if (check_in_flight_ || state_ == State::kUp) return;
+      if (waiters_.empty()) return setState(State::kDown);
+      if (!next_check_timer_.pending()) startCheck();
+    });
+  }
   if (!waiter->held_) return;
   waiters_.erase(waiter->position_);
   waiter->held_ = false;
@@ -92,12 +102,24 @@ void UpstreamWaker::startCheck() {
     // container is still joining its network is lost, and the kernel would only
     // retry it after a second; a fresh connect a moment later gets through.
     int64_t window = std::min(config_.connect_timeout_ms, std::max<int64_t>(config_.probe_interval_ms, 100));
+    if (!waiters_.empty()) {
+      WakeWaiter* first = waiters_.front();
+      probing_ = first;
+      if (first->probeUpstream(resolved, window, [this, first](bool ready) { onWaiterProbed(first, ready); })) return;
+      probing_ = nullptr;
+    }
     probe_ = std::make_unique<UpstreamProbe>(loop_, probe_protocol_, target, window, [this](bool ready) {
       UpstreamProbe* done = probe_.release();
       loop_.defer([done] { delete done; });
       onCheckDone(ready);
     });
   });
+}
+
+void UpstreamWaker::onWaiterProbed(WakeWaiter* w, bool ready) {
+  probing_ = nullptr;
+  if (ready) release(w);  // it relays now; the others follow in onCheckDone
+  onCheckDone(ready);
 }
 
 void UpstreamWaker::onCheckDone(bool ready) {

@@ -1,6 +1,9 @@
 // UpstreamWaker: knows whether the game accepts, holds the clients that arrive
 // while it does not, wakes it and releases the held clients in arrival order
-// once a probe succeeds. One wake call per waking period: at most one in
+// once a probe succeeds. While clients are held, the probe is the first held
+// client's own connection (TCP) or its own datagrams (UDP), so the first
+// client the game sees is a real one, not a connect-and-leave of ours; only
+// with nobody waiting (at start, or a start by the backend) is a bare probe used. One wake call per waking period: at most one in
 // flight, not repeated while an accepted wake is fresh, retried with
 // exponential backoff when the backend cannot be reached.
 // Does not own the waiters; a waiter calls release() before it goes away.
@@ -37,6 +40,16 @@ class WakeWaiter {
   virtual void onUpstreamReady(const SocketAddress& upstream) = 0;
   // The wake was refused or the hold timed out: close the client.
   virtual void onWakeFailed(WakeFailure why) = 0;
+  // Be the readiness probe: try the game at `upstream` (port 0) with this
+  // client's own connection or datagrams, within `window_ms`. On success the
+  // client relays from then on; then done(true). On failure it is held as
+  // before; done(false). False (and no call of done) when it cannot probe.
+  virtual bool probeUpstream(const SocketAddress& upstream, int64_t window_ms, std::function<void(bool)> done) {
+    (void)upstream;
+    (void)window_ms;
+    (void)done;
+    return false;
+  }
 
  private:
   friend class UpstreamWaker;
@@ -81,6 +94,8 @@ class UpstreamWaker {
   void setState(State state);
   void startCheck();
   void onCheckDone(bool ready);
+  // The held client `w` probed the game: it relays already when `ready`.
+  void onWaiterProbed(WakeWaiter* w, bool ready);
   void maybeSendWake();
   void onWakeAnswer(int status, const std::string& error);
   void armHoldTimer();
@@ -101,6 +116,7 @@ class UpstreamWaker {
   bool wake_wanted_ = false;             // a check that fails should wake
   std::unique_ptr<UpstreamProbe> probe_;
   bool check_in_flight_ = false;
+  WakeWaiter* probing_ = nullptr;        // the held client probing the game right now
   LoopTimer next_check_timer_{loop_};
   int64_t watch_until_ms_ = 0;           // watchStart(): probe until then with no waiters
 

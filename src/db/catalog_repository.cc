@@ -25,7 +25,8 @@ std::vector<std::string> capabilityList(const std::string& text) {
 std::vector<GameImage> CatalogRepository::load(const std::string& where, int id) {
   auto rs = db_.sql("SELECT g.id, g.slug, g.friendly_name, g.description, g.docker_image, g.data_path, g.default_env, "
                     "g.min_ram_mb, g.min_cpu_millis, g.price_cents_per_hour, g.idle_minutes, g.minecraft_aware, "
-                    "p.protocol, p.internal_port, g.cap_add, g.pids_limit, g.nofile_limit, g.start_timeout_seconds, g.backup_limit "
+                    "p.protocol, p.internal_port, g.cap_add, g.pids_limit, g.nofile_limit, g.start_timeout_seconds, g.backup_limit, "
+                    "g.query_protocol, g.query_port, g.steam_app_id "
                     "FROM game_images g LEFT JOIN game_image_ports p ON p.game_image_id = g.id "
                     "WHERE " + where + " ORDER BY g.price_cents_per_hour, g.id, p.internal_port, p.protocol")
                 .arg(id).rows();
@@ -51,6 +52,9 @@ std::vector<GameImage> CatalogRepository::load(const std::string& where, int id)
       g.nofile_limit = rs->getInt(17);
       g.start_timeout_seconds = rs->getInt(18);
       g.backup_limit = rs->getInt(19);
+      g.query_protocol = rs->getString(20);
+      g.query_port = rs->getInt(21);
+      g.steam_app_id = rs->getInt64(22);
       images.push_back(std::move(g));
     }
     if (!rs->isNull(13)) images.back().ports.push_back({rs->getString(13), rs->getInt(14)});

@@ -29,6 +29,11 @@ struct GameImage {
   int64_t price_cents_per_hour = 0;
   int idle_minutes = 15;
   bool minecraft_aware = false;
+  // A server-browser query the proxy answers while the game sleeps (sql/013):
+  // "" (none), "a2s" or "satisfactory", on the game's (internal) UDP port query_port.
+  std::string query_protocol;
+  int query_port = 0;
+  int64_t steam_app_id = 0;
   // Capabilities given back after dropping all (sql/005): only well-formed
   // names ("SETUID") are kept.
   std::vector<std::string> cap_add;

@@ -271,6 +271,14 @@ docker::DockerResult<std::string> DockerOrchestrator::createProxyContainer(const
                // A quarter of its memory for held clients: a flood of them cannot get it killed.
                "GSP_PROXY_HOLD_BUDGET_BYTES=" + std::to_string((int64_t(config_.servers_proxy_memory_mb) << 20) / 4)};
   if (game.minecraft_aware) proxy.env.push_back("GSP_PROXY_MINECRAFT=true");
+  // The game's server-browser queries are answered while it sleeps, under the server's name.
+  if (!game.query_protocol.empty() && game.query_port > 0) {
+    proxy.env.push_back("GSP_PROXY_QUERY=" + game.query_protocol + ":" + std::to_string(game.query_port));
+    proxy.env.push_back("GSP_PROXY_SERVER_NAME=" + s.name);
+    proxy.env.push_back("GSP_PROXY_QUERY_GAME=" + game.friendly_name);
+    proxy.env.push_back("GSP_PROXY_QUERY_FOLDER=" + game.slug);
+    if (game.steam_app_id > 0) proxy.env.push_back("GSP_PROXY_QUERY_APP_ID=" + std::to_string(game.steam_app_id));
+  }
   // Read-only: the proxy connects to the socket in it and may change nothing there.
   proxy.mounts.push_back({docker::Mount::Type::kBind, dirOf(config_.servers_webhook_socket), kProxyWebhookDir, true});
   for (const db::ServerPort& p : s.ports) {

@@ -6,7 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <thread>
 
@@ -33,6 +39,7 @@ class ServersTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST_SUITE(ServersTest);
   CPPUNIT_TEST(createWakeHibernateDelete);
   CPPUNIT_TEST(udpClientWakesTheServer);
+  CPPUNIT_TEST(aSleepingServerAnswersSteamQueriesUnderItsName);
   CPPUNIT_TEST(anotherUserGets404EverywhereAndChangesNothing);
   CPPUNIT_TEST(forgedWebhooksAreRefused);
   CPPUNIT_TEST(cachedDashboardFollowsWebhooks);
@@ -143,6 +150,52 @@ class ServersTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT_EQUAL(std::string("ping over udp"), reply);
     waitForState(id, ServerState::kRunning, 60s);
     post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=udp-test");
+  }
+
+  // A catalog entry with A2S queries (like Valheim's): the proxy answers them
+  // under the server's name while it sleeps, without waking it; once it runs,
+  // the game answers (the Demo Game standing in as "Demo Game").
+  void aSleepingServerAnswersSteamQueriesUnderItsName() {
+    HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("a2s"));
+    int64_t id = gsp::test::createServer(c, *db_, gsp::test::gameId(*db_, "demo-game-a2s"), "Viking Hall");
+    int game_port = 0, query_port = 0;
+    for (const gsp::db::ServerPort& p : server(id).ports) {
+      if (p.protocol == "udp" && p.internal_port == 7000) game_port = p.public_port;
+      if (p.protocol == "udp" && p.internal_port == 7001) query_port = p.public_port;
+    }
+    CPPUNIT_ASSERT(game_port > 0 && query_port > 0);
+    CPPUNIT_ASSERT_EQUAL(std::string("Viking Hall - sleeping, join to wake"), a2sName(query_port));
+    std::this_thread::sleep_for(1s);
+    CPPUNIT_ASSERT(server(id).state == ServerState::kSleeping);
+    CPPUNIT_ASSERT_EQUAL(std::string("join"), gsp::test::udpRoundTrip(game_port, "join", 60s, 500ms));
+    waitForState(id, ServerState::kRunning, 60s);
+    CPPUNIT_ASSERT_EQUAL(std::string("Demo Game"), a2sName(query_port));
+    post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=Viking%20Hall");
+  }
+
+  // A2S_INFO with the challenge handshake on one socket: the server's name, or "".
+  static std::string a2sName(int port) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    timeval wait{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(port));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string request("\xff\xff\xff\xffTSource Engine Query\0", 25);
+    std::string name;
+    for (int attempt = 0; attempt < 4 && name.empty(); ++attempt) {
+      sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+      char buf[1500];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n >= 9 && buf[4] == 'A') {  // a challenge: ask again with it
+        request = std::string("\xff\xff\xff\xffTSource Engine Query\0", 25) + std::string(buf + 5, 4);
+      } else if (n > 6 && buf[4] == 'I') {  // header, 'I', protocol, then the name
+        name = std::string(buf + 6, strnlen(buf + 6, static_cast<size_t>(n) - 6));
+      }
+    }
+    close(fd);
+    return name;
   }
 
   void anotherUserGets404EverywhereAndChangesNothing() {

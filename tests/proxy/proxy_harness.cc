@@ -44,13 +44,25 @@ bool ProxyHarness::startProxy(const std::vector<std::string>& extra, const std::
   return false;
 }
 
-bool ProxyHarness::startGame() {
+bool ProxyHarness::startGame(bool by_log) {
   std::string port = std::to_string(game_port_);
   if (!game_.start({demoGameBinary(), "--listen-address=127.0.0.1", "--tcp-port=" + port, "--udp-port=" + port,
                     "--data-dir=" + dir_.path()},
                    {}, dir_.path() + "/game.log"))
     return false;
-  return waitForTcp(game_port_, 5000);
+  if (!by_log) return waitForTcp(game_port_, 5000);
+  for (int waited = 0; waited < 5000; waited += 20) {
+    if (gameLogCount("demo game up") > 0) return true;
+    sleepMs(20);
+  }
+  return false;
+}
+
+int ProxyHarness::gameLogCount(const std::string& text) const {
+  std::string log = game_.log();
+  int n = 0;
+  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
+  return n;
 }
 
 int ProxyHarness::stopGame(int sig) { return game_.stop(sig, 3000); }

@@ -25,8 +25,12 @@ class ProxyHarness {
   // Starts gsp-proxy for "tcp+udp:PUBLIC=GAME" (or `ports`, with {pub} and
   // {game} replaced) plus `extra` flags; waits for its "ready" line.
   bool startProxy(const std::vector<std::string>& extra = {}, const std::string& ports = "tcp+udp:{pub}={game}");
-  // Starts gsp-demo-game on the game port (TCP and UDP) and waits until it accepts.
-  bool startGame();
+  // Starts gsp-demo-game on the game port (TCP and UDP) and waits until it
+  // accepts; with `by_log`, until it says it is up (no connection of ours, so
+  // its log shows only the proxy's clients).
+  bool startGame(bool by_log = false);
+  // How many lines of the game's log contain `text`.
+  int gameLogCount(const std::string& text) const;
   int stopGame(int sig);
 
   uint16_t publicPort() const { return public_port_; }

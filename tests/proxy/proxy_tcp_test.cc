@@ -57,6 +57,7 @@ class ProxyTcpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(gameStoppedSignalMakesTheNextClientWake);
   CPPUNIT_TEST(gameStartedSignalReportsItUpWithNoClient);
   CPPUNIT_TEST(sigtermStopsItWithExitCodeZero);
+  CPPUNIT_TEST(theGameSeesOneJoinPerClientThroughAWake);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -429,6 +430,29 @@ class ProxyTcpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(echoes(c.get(), "bye"));
     int status = h.proxy().stop(SIGTERM, 3000);
     CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+
+  // The readiness check while the game wakes is the first held client's own
+  // connection: the demo game's log shows one join per client, no
+  // connect-and-leave of a probe.
+  void theGameSeesOneJoinPerClientThroughAWake() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startProxy());
+    std::vector<UniqueFd> clients;
+    for (int i = 0; i < 3; ++i) {
+      clients.push_back(connectTcp(h.publicPort()));
+      CPPUNIT_ASSERT(sendAll(clients.back().get(), "hello " + std::to_string(i) + ";"));
+    }
+    CPPUNIT_ASSERT(h.hooks().waitForCalls("/wake", 1, 3000));
+    sleepMs(500);  // probes fail meanwhile: nothing listens
+    CPPUNIT_ASSERT(h.startGame(/*by_log=*/true));
+    for (int i = 0; i < 3; ++i) {
+      std::string expected = "hello " + std::to_string(i) + ";", got;
+      CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), recvExact(clients[i].get(), expected.size(), &got, 5000));
+      CPPUNIT_ASSERT_EQUAL(expected, got);
+    }
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(h.game().log(), 3, h.gameLogCount("player joined from"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(h.game().log(), 0, h.gameLogCount("player 127.0.0.1"));  // no one left
   }
 };
 

@@ -24,6 +24,8 @@ class ProxyUdpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(udpOnlyGameIsProbedAndWoken);
   CPPUNIT_TEST(idleSessionsExpireAndDropsAreCounted);
   CPPUNIT_TEST(heldDatagramsAreBoundedByCountAndBytes);
+  CPPUNIT_TEST(aLoneDatagramWakesNothing);
+  CPPUNIT_TEST(theGameSeesOnePlayerPerClientThroughAWake);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -160,6 +162,53 @@ class ProxyUdpTest : public CppUnit::TestFixture {
         ++got_count;
       }
       CPPUNIT_ASSERT_EQUAL(c.delivered, got_count);
+    }
+  }
+
+  // A scanner's probe, a stray packet: one datagram and nothing more wakes
+  // nothing and is dropped; a client that sends again within the window wakes it.
+  void aLoneDatagramWakesNothing() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startProxy({"--udp-wake-window=300ms", "--activity-interval=1h"}, "udp:{pub}={game}"));
+    UniqueFd scanner = udpSocket();
+    CPPUNIT_ASSERT(udpSend(scanner.get(), h.publicPort(), "probe"));
+    sleepMs(1200);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(h.proxyLog(), size_t(0), h.hooks().calls("/wake").size());
+    UniqueFd client = udpSocket();
+    CPPUNIT_ASSERT(udpSend(client.get(), h.publicPort(), "join"));
+    CPPUNIT_ASSERT(udpSend(client.get(), h.publicPort(), "join again"));
+    CPPUNIT_ASSERT(h.hooks().waitForCalls("/wake", 1, 3000));
+    CPPUNIT_ASSERT(h.startGame());
+    std::string got;
+    CPPUNIT_ASSERT(udpRecv(client.get(), &got, 5000));
+    CPPUNIT_ASSERT_EQUAL(std::string("join"), got);
+    CPPUNIT_ASSERT(!udpRecv(scanner.get(), &got, 300));  // the stray datagram went nowhere
+  }
+
+  // The readiness check while the game wakes is the held clients' own
+  // traffic: the demo game sees each client once, no probe of ours. Over UDP
+  // on a UDP-only game and on a game with a TCP port too.
+  void theGameSeesOnePlayerPerClientThroughAWake() {
+    for (const char* ports : {"udp:{pub}={game}", "tcp+udp:{pub}={game}"}) {
+      ProxyHarness h;
+      CPPUNIT_ASSERT(h.startProxy({}, ports));
+      UniqueFd a = udpSocket(), b = udpSocket();
+      for (int i = 0; i < 2; ++i) {
+        CPPUNIT_ASSERT(udpSend(a.get(), h.publicPort(), "a" + std::to_string(i)));
+        CPPUNIT_ASSERT(udpSend(b.get(), h.publicPort(), "b" + std::to_string(i)));
+      }
+      CPPUNIT_ASSERT(h.hooks().waitForCalls("/wake", 1, 3000));
+      sleepMs(500);  // probes fail meanwhile: nothing listens
+      CPPUNIT_ASSERT(h.startGame(/*by_log=*/true));
+      std::string got;
+      for (int i = 0; i < 2; ++i) {
+        CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), udpRecv(a.get(), &got, 5000));
+        CPPUNIT_ASSERT_EQUAL("a" + std::to_string(i), got);
+        CPPUNIT_ASSERT(udpRecv(b.get(), &got, 5000));
+        CPPUNIT_ASSERT_EQUAL("b" + std::to_string(i), got);
+      }
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(h.game().log(), 2, h.gameLogCount("udp player seen from"));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(h.game().log(), 0, h.gameLogCount("player joined from"));
     }
   }
 };

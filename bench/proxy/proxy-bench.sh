@@ -5,8 +5,11 @@
 # stream - TCP upload throughput with 1 and 8 streams, connections per second
 # with a 1-byte echo (one after another, and 16 at once), the 1-byte round trip on an open connection, UDP
 # ping-pong, and UDP 100-byte datagrams at 50,000/s and 100,000/s (echoed;
-# loss and delivered rate). Then gsp-proxy's idle RSS with 0 and 1000 idle
-# connections and both image sizes. Each figure is the median of $REPS runs
+# loss and delivered rate). Then the same UDP rates with iperf3, a standard tool
+# whose sender is bursty (our paced sender once hid drops a bursty one shows):
+# direct, gsp-proxy (run as an unprivileged user, as in its container, so its
+# socket buffers are capped by net.core.rmem_max) and nginx stream. Then
+# gsp-proxy's idle RSS with 0 and 1000 idle connections and both image sizes. Each figure is the median of $REPS runs
 # (default 5), the targets measured in turns; ratios are to direct and to HAProxy. Needs haproxy and nginx's
 # stream module (installed when missing). Everything it starts, it stops.
 set -uo pipefail
@@ -20,6 +23,7 @@ GAME=$BUILD/proxy/gsp-demo-game
 
 need=()
 command -v haproxy >/dev/null || need+=(haproxy)
+command -v iperf3 >/dev/null || need+=(iperf3)
 [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
 if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
@@ -75,6 +79,7 @@ CFG
 start haproxy -f "$W/haproxy.cfg"
 PID[haproxy]=${PIDS[-1]}
 EP[nginx]=$(port); SP[nginx]=$(port)
+IPERF=$(port); IP_GSP=$(port); IP_NGINX=$(port)  # iperf3's server, and gsp-proxy and nginx in front of it
 mkdir -p "$W/nginx"
 cat >"$W/nginx/nginx.conf" <<CFG
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
@@ -86,6 +91,8 @@ stream {
   server { listen 127.0.0.1:${EP[nginx]}; proxy_pass 127.0.0.1:$ECHO; }
   server { listen 127.0.0.1:${EP[nginx]} udp; proxy_pass 127.0.0.1:$ECHO; proxy_timeout 30s; }
   server { listen 127.0.0.1:${SP[nginx]}; proxy_pass 127.0.0.1:$SINK; }
+  server { listen 127.0.0.1:$IP_NGINX; proxy_pass 127.0.0.1:$IPERF; }
+  server { listen 127.0.0.1:$IP_NGINX udp; proxy_pass 127.0.0.1:$IPERF; proxy_timeout 30s; }
 }
 CFG
 nginx -p "$W/nginx" -c "$W/nginx/nginx.conf" -e "$W/nginx/error.log" || exit 1
@@ -183,6 +190,47 @@ for m in rtt_us udp_rtt_us; do
     "$(delta "${R[$m,gsp-splice]}" "${R[$m,direct]}")" "$(delta "${R[$m,haproxy]}" "${R[$m,direct]}")" \
     "$(delta "${R[$m,nginx]}" "${R[$m,direct]}")"
 done
+
+# UDP through iperf3 (bursty sender): 100-byte datagrams at 50,000/s and
+# 100,000/s, each target $REPS times in turns; delivered datagrams per second,
+# loss, and the host's UDP RcvbufErrors during the run (where drops happen).
+start iperf3 -s -p "$IPERF"
+GSP_PROXY_SECRET=bench-secret-0123456789 start setpriv --reuid=65534 --regid=65534 --clear-groups "$PROXY" \
+  --port="tcp+udp:$IP_GSP=$IPERF" --listen-address=127.0.0.1 --upstream-host=127.0.0.1 --server-id=1 \
+  --wake-url=http://127.0.0.1:9/unused --activity-interval=1h --log-level=error
+wait_tcp "$IPERF"; wait_tcp "$IP_GSP"; wait_tcp "$IP_NGINX"
+rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
+declare -A IPT=([direct]=$IPERF [gsp-proxy]=$IP_GSP [nginx]=$IP_NGINX)
+declare -A IV=()
+for rate in 50000 100000; do
+  for _ in $(seq "$REPS"); do
+    for t in direct gsp-proxy nginx; do
+      e0=$(rcvbuf_errors)
+      iperf3 -c 127.0.0.1 -p "${IPT[$t]}" -u -l 100 -b $((rate * 800)) -t 5 -J >"$W/iperf.json" 2>/dev/null
+      e1=$(rcvbuf_errors)
+      read -r got lost < <(python3 -c 'import json,sys
+s = json.load(open(sys.argv[1]))["end"]["sum"]
+print("%.0f %.2f" % ((s["packets"] - s["lost_packets"]) / s["seconds"], s["lost_percent"]))' "$W/iperf.json" 2>/dev/null || echo "nan nan")
+      IV[$rate,got,$t]+="$got "; IV[$rate,lost,$t]+="$lost "; IV[$rate,rcvbuf,$t]+="$((e1 - e0)) "
+    done
+  done
+done
+echo
+echo "iperf3 -u -l 100 (bursty sender), medians of $REPS; net.core.rmem_max=$(cat /proc/sys/net/core/rmem_max):"
+printf '%-26s %10s %10s %10s   %-12s %-12s\n' metric direct gsp-proxy nginx gsp/direct gsp/nginx
+for rate in 50000 100000; do
+  for what in got lost rcvbuf; do
+    d=$(printf '%s\n' ${IV[$rate,$what,direct]} | median) g=$(printf '%s\n' ${IV[$rate,$what,gsp-proxy]} | median)
+    n=$(printf '%s\n' ${IV[$rate,$what,nginx]} | median)
+    case $what in
+      got) name="iperf3 ${rate}/s delivered/s" a=$(ratio "$g" "$d") x=$(ratio "$g" "$n") ;;
+      lost) name="iperf3 ${rate}/s loss %" a=$(delta "$g" "$d")pt x=$(delta "$g" "$n")pt ;;
+      rcvbuf) name="iperf3 ${rate}/s RcvbufErrors" a=- x=- ;;
+    esac
+    printf '%-26s %10s %10s %10s   %-12s %-12s\n' "$name" "$d" "$g" "$n" "$a" "$x"
+  done
+done
+echo "RcvbufErrors: datagrams the kernel dropped for a full socket buffer anywhere on the host during a run (here: the receiving game's socket, when it is starved of CPU)"
 
 # Memory: a fresh gsp-proxy, idle, then holding 1000 idle relayed connections.
 MP=$(port)

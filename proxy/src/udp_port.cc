@@ -52,8 +52,7 @@ void UdpPort::onIo(uint32_t) {
     UdpSession* run = nullptr;
     auto flush = [&] {
       if (!run || out_n == 0) return;
-      int sent = sendmmsg(run->upstreamFd(), out, static_cast<unsigned>(out_n), 0);
-      if (sent < 0) sent = 0;
+      int sent = sendConnected(run->upstreamFd(), out, out_n);
       if (sent < out_n) {
         if (errno == ECONNREFUSED) {
           // The game went away: keep the rest for the next wake, in order.

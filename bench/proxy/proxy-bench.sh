@@ -10,7 +10,8 @@
 # direct, gsp-proxy (run as an unprivileged user, as in its container, so its
 # socket buffers are capped by net.core.rmem_max) and nginx stream. Then
 # gsp-proxy's idle RSS with 0 and 1000 idle connections and both image sizes. Each figure is the median of $REPS runs
-# (default 5), the targets measured in turns; ratios are to direct and to HAProxy. Needs haproxy and nginx's
+# (default 5), the targets measured in turns; ratios are to direct and to HAProxy.
+# ONLY=iperf3 runs the iperf3 section alone. Needs haproxy and nginx's
 # stream module (installed when missing). Everything it starts, it stops.
 set -uo pipefail
 BUILD=${1:-/tmp/proxybuild}
@@ -125,6 +126,7 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 echo "gsp-proxy benchmark: $(nproc) cores, load average $load, $REPS runs per figure (median)"
 awk -v l="$load" 'BEGIN { exit !(l > 0.5) }' && echo "WARNING: the machine is busy (load $load); figures will be noisy"
 
+if [ "${ONLY:-}" != iperf3 ]; then  # ONLY=iperf3: just the iperf3 section below
 # Warm-up: caches, TCP state, nginx/haproxy workers.
 for t in "${TARGETS[@]}"; do "$L" cps "${EP[$t]}" 0.3 8 >/dev/null; "$L" tput "${SP[$t]}" 1 0.3 >/dev/null; done
 
@@ -191,6 +193,7 @@ for m in rtt_us udp_rtt_us; do
     "$(delta "${R[$m,nginx]}" "${R[$m,direct]}")"
 done
 
+fi
 # UDP through iperf3 (bursty sender): 100-byte datagrams at 50,000/s and
 # 100,000/s, each target $REPS times in turns; delivered datagrams per second,
 # loss, and the host's UDP RcvbufErrors during the run (where drops happen).

@@ -126,6 +126,9 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 echo "gsp-proxy benchmark: $(nproc) cores, load average $load, $REPS runs per figure (median)"
 awk -v l="$load" 'BEGIN { exit !(l > 0.5) }' && echo "WARNING: the machine is busy (load $load); figures will be noisy"
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0==0 || b+0==0 || a=="n/a" || b=="n/a") print "-"; else printf "%.2fx", a/b }'; }
+delta() { awk -v a="$1" -v b="$2" 'BEGIN { if (a=="n/a" || b=="n/a") print "-"; else printf "%+.1f", a-b }'; }
+delta2() { awk -v a="$1" -v b="$2" 'BEGIN { if (a=="n/a" || b=="n/a") print "-"; else printf "%+.2f", a-b }'; }
 if [ "${ONLY:-}" != iperf3 ]; then  # ONLY=iperf3: just the iperf3 section below
 # Warm-up: caches, TCP state, nginx/haproxy workers.
 for t in "${TARGETS[@]}"; do "$L" cps "${EP[$t]}" 0.3 8 >/dev/null; "$L" tput "${SP[$t]}" 1 0.3 >/dev/null; done
@@ -167,8 +170,6 @@ measure udp_rtt_us p50_us udprtt {E} 5000
 measure udp50k_loss_pct loss_pct udprate {E} 50000 2 100
 measure udp100k_per_s received_per_s udprate {E} 100000 2 100
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0==0 || b+0==0 || a=="n/a" || b=="n/a") print "-"; else printf "%.2fx", a/b }'; }
-delta() { awk -v a="$1" -v b="$2" 'BEGIN { if (a=="n/a" || b=="n/a") print "-"; else printf "%+.1f", a-b }'; }
 printf '\n%-18s %10s %10s %10s %10s %10s   %-12s %-12s %-12s\n' metric direct gsp-splice gsp-copy haproxy nginx \
   "gsp/direct" "gsp/haproxy" "gsp/nginx"
 for m in tcp1_mbps tcp8_mbps cps_1byte cps16_1byte cpu_ms_per_1k rtt_us udp_rtt_us udp50k_loss_pct udp100k_per_s; do
@@ -227,7 +228,7 @@ for rate in 50000 100000; do
     n=$(printf '%s\n' ${IV[$rate,$what,nginx]} | median)
     case $what in
       got) name="iperf3 ${rate}/s delivered/s" a=$(ratio "$g" "$d") x=$(ratio "$g" "$n") ;;
-      lost) name="iperf3 ${rate}/s loss %" a=$(delta "$g" "$d")pt x=$(delta "$g" "$n")pt ;;
+      lost) name="iperf3 ${rate}/s loss %" a=$(delta2 "$g" "$d")pt x=$(delta2 "$g" "$n")pt ;;
       rcvbuf) name="iperf3 ${rate}/s RcvbufErrors" a=- x=- ;;
     esac
     printf '%-26s %10s %10s %10s   %-12s %-12s\n' "$name" "$d" "$g" "$n" "$a" "$x"

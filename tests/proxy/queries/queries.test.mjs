@@ -5,7 +5,7 @@
 // players, and the queries wake nothing; a client's join (its datagrams)
 // wakes the game, its first datagrams arrive in order, and then the same
 // queries reach the game (the demo game standing in, answering as "Demo
-// Game"). A lone stray datagram wakes nothing; malformed, truncated and
+// Game"), and while it wakes they say "starting". A lone stray datagram wakes nothing; malformed, truncated and
 // oversized query packets are dropped or answered, never a crash.
 // Needs GSP_PROXY_BIN and GSP_DEMO_GAME_BIN. Binds 127.0.0.1 only.
 import { test, after } from 'node:test';
@@ -164,6 +164,21 @@ test('satisfactory: a sleeping server answers the poll as offline with its sleep
   assert.equal(awake.name, 'Demo Game');
   assert.equal(awake.raw.serverState, 3);  // Playing
   assert.equal(hooks.wakes().length, 1);
+});
+
+test('while the game wakes, queries say it is starting (A2S and Satisfactory)', async () => {
+  for (const [type, flag] of [['valheim', 'a2s'], ['satisfactory', 'satisfactory']]) {
+    const [pub, game] = [await freePortPair(), await freePortPair()];
+    const hooks = await startReceiver(() => {});  // the game never comes up here
+    const ports = type === 'valheim' ? [`udp:${pub}-${pub + 1}=${game}`] : [`udp:${pub}=${game}`];
+    const queryPort = type === 'valheim' ? pub + 1 : pub;
+    await startProxy(ports, [`--wake-url=${hooks.url}`, `--query=${flag}:${queryPort}`, '--server-name=Waking']);
+    await join(pub, 2);
+    await waitFor('the wake call', () => hooks.wakes().length === 1);
+    const state = await query(type, pub);
+    assert.equal(state.name, 'Waking - starting...');
+    if (type === 'satisfactory') assert.equal(state.raw.serverState, 2);  // Loading
+  }
 });
 
 test('a lone stray datagram wakes nothing; a client that sends again does', async () => {

@@ -93,21 +93,29 @@ bool UdpSession::connect(const SocketAddress& upstream) {
   setSocketBuffers(upstream_.get(), 1 << 20, 1 << 20);
   ctx_.loop.add(upstream_.get(), EPOLLIN, this);  // level-triggered, see UdpPort
   state_ = State::kRelaying;
+  if (!sendQueued()) {
+    upstreamFailed();
+    hold();
+  }
+  return true;
+}
+
+bool UdpSession::sendQueued() {
   while (!queue_.empty()) {
     const std::string& d = queue_.front();
     if (send(upstream_.get(), d.data(), d.size(), 0) < 0) {
-      if (errno == ECONNREFUSED) {
-        upstreamFailed();
-        hold();
-        return true;
-      }
+      if (errno == ECONNREFUSED) return false;  // the rest stays queued, in order
       ctx_.stats.dropped_datagrams++;
     }
-    queued_bytes_ -= static_cast<int64_t>(d.size());
-    if (ctx_.hold_budget) ctx_.hold_budget->give(static_cast<int64_t>(d.size()));
-    queue_.pop_front();
+    popQueued();
   }
   return true;
+}
+
+void UdpSession::popQueued() {
+  queued_bytes_ -= static_cast<int64_t>(queue_.front().size());
+  if (ctx_.hold_budget) ctx_.hold_budget->give(static_cast<int64_t>(queue_.front().size()));
+  queue_.pop_front();
 }
 
 bool UdpSession::probeUpstream(const SocketAddress& upstream, int64_t window_ms, std::function<void(bool)> done) {
@@ -141,20 +149,11 @@ void UdpSession::onProbed(bool ready) {
     done(false);
     return;
   }
-  // The game got them: they leave the queue; any that came during the probe go now.
-  for (size_t i = 0; i < probe_sent_ && !queue_.empty(); ++i) {
-    queued_bytes_ -= static_cast<int64_t>(queue_.front().size());
-    if (ctx_.hold_budget) ctx_.hold_budget->give(static_cast<int64_t>(queue_.front().size()));
-    queue_.pop_front();
-  }
+  // The game got them: they leave the queue; any that came during the probe
+  // go now (a refusal of those is met by the relay's next send, as any other).
+  for (size_t i = 0; i < probe_sent_ && !queue_.empty(); ++i) popQueued();
   state_ = State::kRelaying;
-  while (!queue_.empty()) {
-    const std::string& d = queue_.front();
-    if (send(upstream_.get(), d.data(), d.size(), 0) < 0) ctx_.stats.dropped_datagrams++;
-    queued_bytes_ -= static_cast<int64_t>(d.size());
-    if (ctx_.hold_budget) ctx_.hold_budget->give(static_cast<int64_t>(d.size()));
-    queue_.pop_front();
-  }
+  sendQueued();
   done(true);
 }
 

@@ -64,6 +64,10 @@ class UdpSession : public WakeWaiter, public IoHandler {
   void notePlayerTraffic();
   // Drops (and counts) every queued datagram, giving their bytes back to the hold budget.
   void dropQueue();
+  // Sends the held datagrams in order; false (the rest kept) when the game refuses.
+  bool sendQueued();
+  // Takes the oldest held datagram off the queue, its bytes back to the hold budget.
+  void popQueued();
   void onProbed(bool ready);
 
   ProxyContext& ctx_;

@@ -355,7 +355,8 @@ fuzz_target() {  # fuzz_target NAME
   [ "$rc" -eq 0 ] || { grep -E 'ERROR|SUMMARY|Test unit written' "$STATE/fuzz-$1.out" | head -5; return 1; }
 }
 if make -C "$GSP_BUILD" fuzz >>"$GSP_BUILD/make.out" 2>&1; then
-  for target in agent_request query_codec minecraft_greeter; do
+  for source in "$GSP_ROOT"/tests/fuzz/*_fuzzer.cc; do
+    target=$(basename "$source" _fuzzer.cc)
     check "fuzz $target: no crash, no sanitizer report" fuzz_target "$target"
     grep -E '^Done [0-9]+ runs|DONE +cov' "$STATE/fuzz-$target.out" | tail -2
   done

@@ -100,7 +100,7 @@ struct RawOptions {
   std::vector<std::string> ports;
   std::string wake_url, activity_url, secret_file;
   std::string hold_timeout, connect_timeout, probe_interval, udp_idle_timeout, activity_interval,
-      webhook_timeout, udp_player_after, udp_wake_window;
+      webhook_timeout, udp_player_after, udp_wake_window, tcp_idle_timeout;
   std::string relay;
   std::string query;
   bool minecraft = false;
@@ -180,6 +180,13 @@ po::options_description describe(ProxyConfig& c, RawOptions& r) {
        "timeout of one backend call")
       ("max-held-clients", po::value(&c.max_held_clients)->default_value(c.max_held_clients),
        "TCP clients and UDP sessions held at once while the game wakes; more are refused")
+      ("max-held-per-address", po::value(&c.max_held_per_address)->default_value(c.max_held_per_address),
+       "of those, from one IP address: one address cannot take every slot")
+      ("max-udp-sessions-per-address",
+       po::value(&c.max_udp_sessions_per_address)->default_value(c.max_udp_sessions_per_address),
+       "UDP sessions (source ports) of one IP address at once; more are refused")
+      ("tcp-idle-timeout", po::value(&r.tcp_idle_timeout)->default_value("30m"),
+       "a relayed TCP connection with no byte either way for this long is closed (0: never)")
       ("hold-buffer-bytes", po::value(&c.hold_buffer_bytes)->default_value(c.hold_buffer_bytes),
        "bytes kept per held client: a TCP client is not read further, a UDP client's further "
        "datagrams are dropped")
@@ -341,7 +348,8 @@ bool validate(ProxyConfig& c, const RawOptions& r, const std::map<std::string, s
                      &c.activity_interval_ms, error) ||
       !validDuration("webhook-timeout", r.webhook_timeout, 100, 600000, &c.webhook_timeout_ms, error) ||
       !validDuration("udp-player-after", r.udp_player_after, 0, 3600000, &c.udp_player_after_ms, error) ||
-      !validDuration("udp-wake-window", r.udp_wake_window, 100, 600000, &c.udp_wake_window_ms, error))
+      !validDuration("udp-wake-window", r.udp_wake_window, 100, 600000, &c.udp_wake_window_ms, error) ||
+      !validDuration("tcp-idle-timeout", r.tcp_idle_timeout, 0, 604800000, &c.tcp_idle_timeout_ms, error))
     return false;
   if (!validRange("max-held-clients", c.max_held_clients, 1, 1000000, error) ||
       !validRange<int64_t>("hold-buffer-bytes", c.hold_buffer_bytes, 0, 64 << 20, error) ||
@@ -350,7 +358,9 @@ bool validate(ProxyConfig& c, const RawOptions& r, const std::map<std::string, s
       !validRange("max-clients", c.max_clients, 1, 1000000, error) ||
       !validRange("udp-max-datagram", c.udp_max_datagram, 1, 65507, error) ||
       !validRange("workers", c.workers, 1, 64, error) ||
-      !validRange("query-max-players", c.query_max_players, 0, 255, error))
+      !validRange("query-max-players", c.query_max_players, 0, 255, error) ||
+      !validRange("max-held-per-address", c.max_held_per_address, 1, 1000000, error) ||
+      !validRange("max-udp-sessions-per-address", c.max_udp_sessions_per_address, 1, 1000000, error))
     return false;
   if (!r.query.empty() && !parseQuery(r.query, c, error)) return false;
   if (r.relay == "splice") {

@@ -58,6 +58,9 @@ struct ProxyConfig {
   int64_t webhook_timeout_ms = 5000;
 
   int max_held_clients = 1024;
+  int max_held_per_address = 64;          // one address cannot take every held slot
+  int max_udp_sessions_per_address = 256; // nor every UDP session
+  int64_t tcp_idle_timeout_ms = 1800000;  // a relayed TCP connection silent both ways this long is closed
   int64_t hold_buffer_bytes = 65536;
   int64_t hold_budget_bytes = 8 << 20;  // every held client together (hold_budget.h)
   int udp_hold_datagrams = 64;

@@ -336,8 +336,19 @@ void TcpSession::onConnected(uint32_t events) {
   startRelay(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP));
 }
 
+void TcpSession::armIdleCheck() {
+  if (ctx_.config.tcp_idle_timeout_ms <= 0) return;
+  int64_t due = last_io_ms_ + ctx_.config.tcp_idle_timeout_ms - ctx_.loop.nowMs();
+  idle_timer_.start(std::max<int64_t>(due, 1), [this] {
+    if (ctx_.loop.nowMs() - last_io_ms_ >= ctx_.config.tcp_idle_timeout_ms) return finish("idle");
+    armIdleCheck();
+  });
+}
+
 void TcpSession::startRelay(bool upstream_readable) {
   state_ = State::kRelaying;
+  last_io_ms_ = ctx_.loop.nowMs();
+  armIdleCheck();
   up_.from = client_.get();
   up_.to = upstream_.get();
   up_.counter = &ctx_.stats.bytes_from_clients;
@@ -573,6 +584,7 @@ void TcpSession::finish(const char* why) {
   releaseHold();
   setNonPlayer(false);
   timer_.cancel();
+  idle_timer_.cancel();
   // close() also drops an fd from epoll (none is dup'ed), so no EPOLL_CTL_DEL.
   upstream_.reset();
   if (client_.valid()) {

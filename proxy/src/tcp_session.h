@@ -79,8 +79,11 @@ class TcpSession : public WakeWaiter {
   void sniff();
   void setNonPlayer(bool non_player);
   void noteTraffic() {
+    last_io_ms_ = ctx_.loop.nowMs();
     if (!non_player_) ctx_.noteTraffic();
   }
+  // --tcp-idle-timeout: closes a relay silent both ways that long, else looks again then.
+  void armIdleCheck();
   // Worker loops: give the client to the control loop (which holds it) and go away.
   void handOff();
   void holdOrConnect();
@@ -125,6 +128,8 @@ class TcpSession : public WakeWaiter {
   size_t final_off_ = 0;
 
   LoopTimer timer_{ctx_.loop};  // connect or greeting timeout
+  LoopTimer idle_timer_{ctx_.loop};
+  int64_t last_io_ms_ = 0;      // a byte either way
   int connect_attempts_ = 0;
   std::function<void(bool)> probe_done_;  // kProbing: tells the waker
   Direction up_, down_;

@@ -78,11 +78,14 @@ void UdpPort::onIo(uint32_t) {
       std::string key = from.key();
       auto it = sessions_.find(key);
       if (it == sessions_.end()) {
-        if (ctx_.stats.liveClients() >= ctx_.config.max_clients) {
+        int& of_host = sessions_per_host_[from.hostString()];
+        if (ctx_.stats.liveClients() >= ctx_.config.max_clients || of_host >= ctx_.config.max_udp_sessions_per_address) {
+          if (of_host == 0) sessions_per_host_.erase(from.hostString());
           ctx_.stats.refused_clients++;
           ctx_.stats.dropped_datagrams++;
           continue;
         }
+        ++of_host;
         it = sessions_.emplace(key, std::make_unique<UdpSession>(ctx_, *this, from, key)).first;
         armSweep();
       }
@@ -119,6 +122,8 @@ void UdpPort::sessionClosed(UdpSession* session) {
   if (it == sessions_.end() || it->second.get() != session) return;
   UdpSession* raw = it->second.release();
   sessions_.erase(it);
+  auto host = sessions_per_host_.find(raw->client().hostString());
+  if (host != sessions_per_host_.end() && --host->second <= 0) sessions_per_host_.erase(host);
   ctx_.loop.defer([raw] { delete raw; });
 }
 

@@ -48,6 +48,7 @@ class UdpPort : public IoHandler {
   PortMapping mapping_;
   UniqueFd fd_;
   std::unordered_map<std::string, std::unique_ptr<UdpSession>> sessions_;
+  std::unordered_map<std::string, int> sessions_per_host_;  // --max-udp-sessions-per-address
   LoopTimer sweep_timer_{ctx_.loop};
   std::unique_ptr<QueryResponder> responder_;  // with --query on this port
 

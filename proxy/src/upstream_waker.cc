@@ -60,6 +60,10 @@ void UpstreamWaker::watchStart(int64_t for_ms) {
 bool UpstreamWaker::hold(WakeWaiter* waiter, const WakeCall& call) {
   if (waiter->held_) return true;
   if (static_cast<int>(waiters_.size()) >= config_.max_held_clients) return false;
+  int& from_address = held_per_address_[call.client];
+  if (from_address >= config_.max_held_per_address) return false;
+  ++from_address;
+  waiter->held_address_ = call.client;
   if (waiters_.empty()) first_call_ = call;
   waiter->held_ = true;
   waiter->hold_deadline_ms_ = loop_.nowMs() + config_.hold_timeout_ms;
@@ -87,8 +91,14 @@ void UpstreamWaker::release(WakeWaiter* waiter) {
   }
   if (!waiter->held_) return;
   waiters_.erase(waiter->position_);
-  waiter->held_ = false;
+  unheld(waiter);
   stats_.held_clients = static_cast<int64_t>(waiters_.size());
+}
+
+void UpstreamWaker::unheld(WakeWaiter* waiter) {
+  waiter->held_ = false;
+  auto it = held_per_address_.find(waiter->held_address_);
+  if (it != held_per_address_.end() && --it->second <= 0) held_per_address_.erase(it);
 }
 
 void UpstreamWaker::startCheck() {
@@ -141,7 +151,7 @@ void UpstreamWaker::onCheckDone(bool ready) {
     ready_waiters.swap(waiters_);
     stats_.held_clients = 0;
     hold_timer_.cancel();
-    for (WakeWaiter* w : ready_waiters) w->held_ = false;
+    for (WakeWaiter* w : ready_waiters) unheld(w);
     SocketAddress address = address_;
     for (WakeWaiter* w : ready_waiters) w->onUpstreamReady(address);
     return;
@@ -221,7 +231,7 @@ void UpstreamWaker::expireHolds() {
   while (!waiters_.empty() && waiters_.front()->hold_deadline_ms_ <= loop_.nowMs()) {
     WakeWaiter* w = waiters_.front();
     waiters_.pop_front();
-    w->held_ = false;
+    unheld(w);
     stats_.held_clients = static_cast<int64_t>(waiters_.size());
     ++expired;
     w->onWakeFailed(WakeFailure::kHoldTimeout);
@@ -238,7 +248,7 @@ void UpstreamWaker::failAll(WakeFailure why) {
   next_check_timer_.cancel();
   setState(State::kDown);
   wake_wanted_ = false;
-  for (WakeWaiter* w : failed) w->held_ = false;
+  for (WakeWaiter* w : failed) unheld(w);
   for (WakeWaiter* w : failed) w->onWakeFailed(why);
 }
 

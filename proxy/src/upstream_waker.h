@@ -14,6 +14,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "backend_client.h"
 #include "event_loop.h"
@@ -55,6 +56,7 @@ class WakeWaiter {
   friend class UpstreamWaker;
   bool held_ = false;
   int64_t hold_deadline_ms_ = 0;
+  std::string held_address_;  // its client's address, for the per-address count
   std::list<WakeWaiter*>::iterator position_;
 };
 
@@ -81,7 +83,8 @@ class UpstreamWaker {
   void watchStart(int64_t for_ms);
   // Holds `waiter` (appended: release order is arrival order) and wakes the
   // game if needed. `call` describes the client for the wake's event log.
-  // Returns false, holding nothing, when --max-held-clients are already held.
+  // Returns false, holding nothing, when --max-held-clients are already held,
+  // or --max-held-per-address from this client's address.
   bool hold(WakeWaiter* waiter, const WakeCall& call);
   // Forgets `waiter` (it closed). Safe to call when not held.
   void release(WakeWaiter* waiter);
@@ -92,6 +95,8 @@ class UpstreamWaker {
 
  private:
   void setState(State state);
+  // `waiter` is no longer held (it left the list): its address's count goes down.
+  void unheld(WakeWaiter* waiter);
   void startCheck();
   void onCheckDone(bool ready);
   // The held client `w` probed the game: it relays already when `ready`.
@@ -122,6 +127,7 @@ class UpstreamWaker {
 
   std::function<void()> on_up_;
   std::list<WakeWaiter*> waiters_;
+  std::unordered_map<std::string, int> held_per_address_;
   LoopTimer hold_timer_{loop_};
   WakeCall first_call_;                  // who started this waking period
 

@@ -58,6 +58,8 @@ class ProxyTcpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(gameStartedSignalReportsItUpWithNoClient);
   CPPUNIT_TEST(sigtermStopsItWithExitCodeZero);
   CPPUNIT_TEST(theGameSeesOneJoinPerClientThroughAWake);
+  CPPUNIT_TEST(oneAddressCannotTakeEveryHeldSlot);
+  CPPUNIT_TEST(aRelaySilentBothWaysTooLongIsClosed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -117,8 +119,9 @@ class ProxyTcpTest : public CppUnit::TestFixture {
 
   void fiveHundredHeldClientsAreAllServedWithOneWake() {
     ProxyHarness h;
-    // Two loops: the clients the worker accepts are handed to the control loop to wait.
-    CPPUNIT_ASSERT(h.startProxy({"--workers=2"}));
+    // Two loops: the clients the worker accepts are handed to the control loop
+    // to wait. All from 127.0.0.1, so the per-address limit is raised.
+    CPPUNIT_ASSERT(h.startProxy({"--workers=2", "--max-held-per-address=1000"}));
     const int kClients = 500;
     std::vector<UniqueFd> clients;
     for (int i = 0; i < kClients; ++i) {
@@ -453,6 +456,38 @@ class ProxyTcpTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_EQUAL_MESSAGE(h.game().log(), 3, h.gameLogCount("player joined from"));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(h.game().log(), 0, h.gameLogCount("player 127.0.0.1"));  // no one left
+  }
+
+  // --max-held-per-address: the clients of one address beyond it are closed;
+  // another address still gets held, and everyone held is relayed once up.
+  void oneAddressCannotTakeEveryHeldSlot() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startProxy({"--max-held-per-address=3"}));
+    std::vector<UniqueFd> same;
+    for (int i = 0; i < 5; ++i) same.push_back(connectTcp(h.publicPort()));
+    UniqueFd other = connectTcp(h.publicPort(), 2000, "127.0.0.2");
+    CPPUNIT_ASSERT(other.valid());
+    for (int i = 3; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(std::string("eof"), waitForClose(same[i].get(), 2000));
+    CPPUNIT_ASSERT_EQUAL(std::string("timeout"), waitForClose(other.get(), 300));
+    CPPUNIT_ASSERT(h.hooks().waitForCalls("/wake", 1, 3000));
+    CPPUNIT_ASSERT(h.startGame());
+    for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), echoes(same[i].get(), "held " + std::to_string(i)));
+    CPPUNIT_ASSERT(echoes(other.get(), "from another address"));
+  }
+
+  // --tcp-idle-timeout: a relayed connection with no byte either way that
+  // long is closed; one that talks stays.
+  void aRelaySilentBothWaysTooLongIsClosed() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy({"--tcp-idle-timeout=1s"}));
+    UniqueFd quiet = connectTcp(h.publicPort()), talking = connectTcp(h.publicPort());
+    CPPUNIT_ASSERT(echoes(quiet.get(), "hello") && echoes(talking.get(), "hello"));
+    for (int i = 0; i < 8; ++i) {
+      sleepMs(300);
+      CPPUNIT_ASSERT_MESSAGE("round " + std::to_string(i), echoes(talking.get(), "still here"));
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("eof"), waitForClose(quiet.get(), 1000));
   }
 };
 

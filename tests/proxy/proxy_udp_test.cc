@@ -27,6 +27,7 @@ class ProxyUdpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(heldDatagramsAreBoundedByCountAndBytes);
   CPPUNIT_TEST(aLoneDatagramWakesNothing);
   CPPUNIT_TEST(burstsKeepEveryDatagramWhole);
+  CPPUNIT_TEST(oneAddressCannotTakeEveryUdpSession);
   CPPUNIT_TEST(theGameSeesOnePlayerPerClientThroughAWake);
   CPPUNIT_TEST_SUITE_END();
 
@@ -192,6 +193,22 @@ class ProxyUdpTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(sent[i], got);
       }
     }
+  }
+
+  // --max-udp-sessions-per-address: a third source port of one address gets
+  // nothing; another address still does.
+  void oneAddressCannotTakeEveryUdpSession() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy({"--max-udp-sessions-per-address=2"}, "udp:{pub}={game}"));
+    UniqueFd a = udpSocket(), b = udpSocket(), c = udpSocket(), other = udpSocket("127.0.0.2");
+    std::string got;
+    CPPUNIT_ASSERT(udpSend(a.get(), h.publicPort(), "a") && udpRecv(a.get(), &got, 3000));
+    CPPUNIT_ASSERT(udpSend(b.get(), h.publicPort(), "b") && udpRecv(b.get(), &got, 3000));
+    CPPUNIT_ASSERT(udpSend(c.get(), h.publicPort(), "c"));
+    CPPUNIT_ASSERT(!udpRecv(c.get(), &got, 500));
+    CPPUNIT_ASSERT(udpSend(other.get(), h.publicPort(), "other") && udpRecv(other.get(), &got, 3000));
+    CPPUNIT_ASSERT_EQUAL(std::string("other"), got);
   }
 
   // A scanner's probe, a stray packet: one datagram and nothing more wakes

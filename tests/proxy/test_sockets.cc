@@ -53,8 +53,13 @@ uint16_t freePort() {
   return 0;
 }
 
-UniqueFd connectTcp(uint16_t port, int timeout_ms) {
+UniqueFd connectTcp(uint16_t port, int timeout_ms, const char* from) {
   UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+  if (from) {
+    sockaddr_in self = loopback(0);
+    inet_pton(AF_INET, from, &self.sin_addr);
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&self), sizeof self) != 0) return UniqueFd();
+  }
   sockaddr_in a = loopback(port);
   int one = 1;
   setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -124,9 +129,10 @@ std::string waitForClose(int fd, int timeout_ms) {
   }
 }
 
-UniqueFd udpSocket() {
+UniqueFd udpSocket(const char* from) {
   UniqueFd fd(socket(AF_INET, SOCK_DGRAM, 0));
   sockaddr_in a = loopback(0);
+  if (from) inet_pton(AF_INET, from, &a.sin_addr);
   bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a);
   return fd;
 }

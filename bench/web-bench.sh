@@ -61,7 +61,8 @@ say "seeding: 1 user, 50 servers, 200 transactions"
 PORT=$(free_port)
 mkdir -p "$STATE/static"
 cp "$GSP_PREFIX"/share/gsp/static/* "$STATE/static/"
-GSP_STATIC_DIR=$STATE/static start_nginx "$STATE" "$PORT"
+# No rate limit in the way of the load generators (production: 10/s per session).
+GSP_STATIC_DIR=$STATE/static start_nginx "$STATE" "$PORT" 100000 100000
 URL=http://127.0.0.1:$PORT
 curl -sf -H "Cookie: gsp_session=$TOKEN" "$URL/dashboard" >"$STATE/dashboard.html"
 curl -sf -H "Cookie: gsp_session=$TOKEN" "$URL/billing" >"$STATE/billing.html"

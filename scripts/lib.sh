@@ -305,17 +305,19 @@ start_lifecycle_loop() {
 stop_web() { stop_pidfile "$1/gsp-web.pid"; }
 stop_agent() { stop_pidfile "$1/gsp-agent.pid"; }
 
-# start_nginx STATE PORT [AUTH_RATE]: the rendered production site on 127.0.0.1:PORT.
-# The tests sign in many times a second, so they raise the /auth rate limit.
+# start_nginx STATE PORT [AUTH_RATE] [SERVERS_RATE]: the rendered production site on
+# 127.0.0.1:PORT. The tests sign in many times a second, so they raise the /auth
+# rate limit; the web benchmark raises the /servers one.
 # GSP_STATIC_DIR overrides the static folder (the benchmark adds a file to its own copy).
 start_nginx() {
-  local state=$1 port=$2 auth_rate=${3:-10}
+  local state=$1 port=$2 auth_rate=${3:-10} servers_rate=${4:-10}
   mkdir -p "$state/nginx"
   local static_dir=${GSP_STATIC_DIR:-$GSP_PREFIX/share/gsp/static}
   require_reachable "$GSP_NGINX_USER" "nginx's worker" "$static_dir/style.css" "$state/web" "$state/nginx"
   sh "$GSP_ROOT/nginx/render-site.sh" "$GSP_ROOT/nginx/gsp-site.conf.in" listen="127.0.0.1:$port" \
     fcgi_socket="$state/web/gsp-web.sock" webhook_socket="$state/webhook/webhook.sock" \
-    static_dir="$static_dir" backup_dir="$state/backups" auth_rate="$auth_rate" >"$state/nginx/gsp-site.conf"
+    static_dir="$static_dir" backup_dir="$state/backups" auth_rate="$auth_rate" \
+    servers_rate="$servers_rate" >"$state/nginx/gsp-site.conf"
   sed -e "s|@state@|$state/nginx|g" -e "s|@user@|$GSP_NGINX_USER|g" \
     "$GSP_ROOT/nginx/local-nginx.conf.in" >"$state/nginx/nginx.conf"
   # The site includes fastcgi_params relative to nginx's configuration folder, as on Debian.

@@ -141,7 +141,7 @@ $WEB_COMMAND </dev/null >>"$STATE/gsp-web.log" 2>&1 &
 WEB_PID=$!
 echo $WEB_PID >"$STATE/gsp-web.pid"
 wait_for 20 "gsp-web" test -S "$STATE/web/gsp-web.sock"
-start_nginx "$STATE" "$PORT" 200
+start_nginx "$STATE" "$PORT" 200 200
 set +e
 
 cat >"$STATE/restart-db" <<SH
@@ -285,7 +285,7 @@ check "gsp-admin pull-images has the agent pull the catalog's images, naming tho
 check "nginx accepts the production site file" bash -c "
   sh '$GSP_ROOT/nginx/render-site.sh' '$GSP_ROOT/nginx/gsp-site.conf.in' listen=127.0.0.1:1 \
     fcgi_socket=/run/gsp/gsp-web.sock webhook_socket=$STATE/prod-webhook.sock static_dir=/usr/share/gsp/static \
-    backup_dir=/var/lib/gsp/backups auth_rate=10 \
+    backup_dir=/var/lib/gsp/backups auth_rate=10 servers_rate=10 \
     > '$STATE/nginx/prod-site.conf' &&
   sed 's|include $STATE/nginx/gsp-site.conf;|include $STATE/nginx/prod-site.conf;|' '$STATE/nginx/nginx.conf' > '$STATE/nginx/prod.conf' &&
   nginx -t -q -p '$STATE/nginx' -c '$STATE/nginx/prod.conf' -e '$STATE/nginx/prod-error.log'"

@@ -60,6 +60,10 @@ int64_t LedgerRepository::chargesForServerSince(int64_t server_id, int64_t since
 DepositOutcome LedgerRepository::deposit(int64_t user_id, int64_t cents, const std::string& idempotency_key) {
   Transaction tx(db_);
   DepositOutcome out;
+  // The user's row lock first: two requests with one key (a double click)
+  // then take turns, and the second sees the first's row instead of failing
+  // on the unique key.
+  db_.sql("SELECT 1 FROM users WHERE id = ? FOR UPDATE").arg(user_id).rows();
   auto seen = db_.sql("SELECT 1 FROM transactions WHERE user_id = ? AND idempotency_key = ?")
                   .arg(user_id).arg(idempotency_key).rows();
   if (seen->next()) {

@@ -31,8 +31,8 @@ bool SessionRepository::remove(const std::string& token_hash_hex) {
   return db_.sql("DELETE FROM sessions WHERE token_hash = ?").arg(token_hash_hex).update() > 0;
 }
 
-int SessionRepository::removeExpired() {
-  return db_.sql("DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP(6)").update();
+int SessionRepository::removeExpired(int limit) {
+  return db_.sql("DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP(6) LIMIT ?").arg(limit).update();
 }
 
 }  // namespace gsp::db

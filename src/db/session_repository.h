@@ -21,7 +21,8 @@ class SessionRepository {
   std::optional<User> findUser(const std::string& token_hash_hex, int64_t* ms_left = nullptr);
   // True when a session was deleted.
   bool remove(const std::string& token_hash_hex);
-  int removeExpired();
+  // Deletes up to `limit` expired sessions (a lifecycle pass's purge); how many.
+  int removeExpired(int limit);
 
  private:
   Database& db_;

@@ -23,10 +23,13 @@ class UserRepository {
  public:
   explicit UserRepository(Database& db) : db_(db) {}
 
-  // Finds the user by email, or creates them and credits `signup_credit_cents`
+  // Finds the user by their identity at `provider` (its subject, compared byte
+  // for byte; the mock provider's subject is the e-mail), or creates them with
+  // `email` and credits `signup_credit_cents`
   // (a SIGNUP_CREDIT ledger entry) in the same database transaction. Safe when
   // two first sign-ins of one email race: exactly one user and one credit.
-  User signIn(const std::string& email, const std::string& provider, int64_t signup_credit_cents);
+  User signIn(const std::string& provider, const std::string& subject, const std::string& email,
+              int64_t signup_credit_cents);
 
   std::optional<User> findById(int64_t id);
   std::optional<User> findByEmail(const std::string& email);

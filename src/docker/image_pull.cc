@@ -49,15 +49,25 @@ void PullProgress::line(const std::string& text) {
   }
 }
 
+namespace {
+// Layer sizes come from the engine's JSON: a sum of absurd ones saturates
+// instead of overflowing (found by fuzzing).
+int64_t saturatingAdd(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? INT64_MAX : sum;
+}
+}  // namespace
+
 int64_t PullProgress::downloaded() const {
   int64_t sum = 0;
-  for (const auto& l : layers_) sum += std::min(l.second.current, std::max(l.second.total, l.second.current));
+  for (const auto& l : layers_)
+    sum = saturatingAdd(sum, std::min(l.second.current, std::max(l.second.total, l.second.current)));
   return sum;
 }
 
 int64_t PullProgress::total() const {
   int64_t sum = 0;
-  for (const auto& l : layers_) sum += std::max(l.second.total, l.second.current);
+  for (const auto& l : layers_) sum = saturatingAdd(sum, std::max(l.second.total, l.second.current));
   return sum;
 }
 

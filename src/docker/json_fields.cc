@@ -1,5 +1,7 @@
 #include "docker/json_fields.h"
 
+#include <cstdint>
+
 namespace gsp::docker {
 
 DockerResult<Json> parseJson(const std::string& body, const std::string& what) {
@@ -28,10 +30,26 @@ std::string stringField(const Json& j, const char* key) {
   return v.is_string() ? v.get<std::string>() : std::string();
 }
 
+// A double converted only within the target's range (out of it the cast is
+// undefined): clamped to the range, NaN as 0 (found by fuzzing).
+int64_t clampToInt64(double d) {
+  if (!(d == d)) return 0;
+  if (d >= 9223372036854775807.0) return INT64_MAX;
+  if (d <= -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(d);
+}
+
+uint64_t clampToUint64(double d) {
+  if (!(d > 0)) return 0;
+  if (d >= 18446744073709551615.0) return UINT64_MAX;
+  return static_cast<uint64_t>(d);
+}
+
 int64_t intField(const Json& j, const char* key) {
   const Json& v = field(j, key);
-  if (v.is_number_integer()) return v.get<int64_t>();  // also covers unsigned within range
-  if (v.is_number_float()) return static_cast<int64_t>(v.get<double>());
+  if (v.is_number_unsigned()) return v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) return clampToInt64(v.get<double>());
   return 0;
 }
 
@@ -39,7 +57,7 @@ uint64_t uintField(const Json& j, const char* key) {
   const Json& v = field(j, key);
   if (v.is_number_unsigned()) return v.get<uint64_t>();
   if (v.is_number_integer()) return v.get<int64_t>() < 0 ? 0 : static_cast<uint64_t>(v.get<int64_t>());
-  if (v.is_number_float()) return v.get<double>() < 0 ? 0 : static_cast<uint64_t>(v.get<double>());
+  if (v.is_number_float()) return clampToUint64(v.get<double>());
   return 0;
 }
 

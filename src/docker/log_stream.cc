@@ -106,7 +106,13 @@ std::optional<int64_t> parseRfc3339Nanos(const std::string& text) {
   if (pos != t.size()) return std::nullopt;
   const int64_t seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
                           second - offset_seconds;
-  return seconds * 1000000000LL + nanos;
+  // Nanoseconds in an int64 reach only 1677..2262: the engine's "never"
+  // (0001-01-01T00:00:00Z, a FinishedAt of a container that never stopped)
+  // and any other time outside are no time at all (found by fuzzing).
+  int64_t result = 0;
+  if (__builtin_mul_overflow(seconds, int64_t{1000000000}, &result) || __builtin_add_overflow(result, nanos, &result))
+    return std::nullopt;
+  return result;
 }
 
 bool LogDemuxer::feed(const char* data, size_t size, std::vector<LogLine>* out) {

@@ -7,6 +7,7 @@
 #include "db/backup_repository.h"
 #include "db/billing_repository.h"
 #include "db/server_repository.h"
+#include "db/session_repository.h"
 #include "db/stats_repository.h"
 #include "domain/billing.h"
 #include "domain/idle.h"
@@ -45,6 +46,8 @@ PassReport LifecyclePass::run(int64_t now) {
   db::StatsRepository stats(db_);
   report.rolled_up = stats.rollUp(now);
   report.pruned = stats.prune(now, kPruneBatch);
+  // An expired session can no longer sign anyone in; its row is only a liability.
+  report.sessions_purged = db::SessionRepository(db_).removeExpired(kPruneBatch);
   db_.sql("SELECT RELEASE_LOCK(?)").arg(kLockName).rows();
   report.round_trips = static_cast<int>(db_.statementsRun() - statements_before);
   return report;

@@ -32,6 +32,7 @@ struct PassReport {
   int daily_backups = 0;  // daily backups queued
   int rolled_up = 0;  // hours of samples rolled up
   int pruned = 0;     // old stats rows removed
+  int sessions_purged = 0;  // expired sign-in sessions deleted
   int round_trips = 0;  // SQL statements this pass ran (the benchmark's figure)
 };
 

@@ -85,7 +85,7 @@ int main(int argc, char** argv, char** envp) {
                                               std::to_string(r.reconcile.sampled) + " sampled, " +
                                               std::to_string(r.reconcile.docker_calls) + " docker calls"
                                         : std::string("skipped"))
-                       << "; " << r.daily_backups << " daily backup(s) queued; " << r.rolled_up << " hour(s) rolled up, " << r.pruned << " old stats row(s) removed; "
+                       << "; " << r.daily_backups << " daily backup(s) queued; " << r.rolled_up << " hour(s) rolled up, " << r.pruned << " old stats row(s) removed, " << r.sessions_purged << " expired session(s) purged; "
                        << r.round_trips << " statements";
     }
     return 0;

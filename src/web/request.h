@@ -26,7 +26,11 @@ struct Request {
   // Empty string when absent.
   const std::string& queryValue(const std::string& key) const { return lookup(query, key); }
   const std::string& formValue(const std::string& key) const { return lookup(form, key); }
-  const std::string& cookie(const std::string& key) const { return lookup(cookies, key); }
+  // Under TLS only the "__Host-" form of a cookie counts (formatSetCookie
+  // sets that form): a sibling subdomain cannot plant or overwrite it.
+  const std::string& cookie(const std::string& key) const {
+    return https ? lookup(cookies, "__Host-" + key) : lookup(cookies, key);
+  }
   const std::string& header(const std::string& key) const { return lookup(headers, key); }
   const std::string& pathParam(const std::string& key) const { return lookup(path_params, key); }
 

@@ -61,7 +61,9 @@ const char* reasonPhrase(int status) {
 }
 
 std::string formatSetCookie(const Cookie& c) {
-  std::string out = headerSafe(c.name) + "=" + headerSafe(c.value) + "; Path=/";
+  // A secure cookie gets the "__Host-" prefix: browsers then insist on Secure,
+  // Path=/ and no Domain, so no other host can set it (Request::cookie reads that form).
+  std::string out = (c.secure ? "__Host-" : "") + headerSafe(c.name) + "=" + headerSafe(c.value) + "; Path=/";
   if (c.max_age_seconds >= 0) out += "; Max-Age=" + std::to_string(c.max_age_seconds);
   if (c.http_only) out += "; HttpOnly";
   if (c.secure) out += "; Secure";

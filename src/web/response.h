@@ -38,6 +38,7 @@ const char* reasonPhrase(int status);
 // from header values so no handler can split the response.
 std::string serialize(const Response& response);
 
+// The Set-Cookie value; a secure cookie is named with the "__Host-" prefix.
 std::string formatSetCookie(const Cookie& cookie);
 
 }  // namespace gsp::web

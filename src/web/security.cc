@@ -28,8 +28,10 @@ std::string safeNextPath(const std::string& next) {
   const std::string kHome = "/dashboard";
   if (next.empty() || next.size() > 1024 || next[0] != '/') return kHome;
   if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return kHome;
+  // ASCII only: browsers percent-encode the rest, and a raw byte >= 0x80 comes
+  // back from the sign-in's `next=` round trip as broken UTF-8 (found by fuzzing).
   for (unsigned char c : next) {
-    if (c < 0x21 || c == 0x7F || c == '\\') return kHome;
+    if (c < 0x21 || c >= 0x7F || c == '\\') return kHome;
   }
   if (next.compare(0, 5, "/auth") == 0) return kHome;  // never back into the sign-in flow
   return next;

@@ -66,20 +66,19 @@ void checkContainers(const std::string& body) {
   }
 }
 
-void checkStats(const std::string& body) {
+void checkStats(const std::string& body, const Json& j) {
   auto stats = parseContainerStats(body, kWhat);
   if (!accepted(stats)) return;
   const ContainerStats& s = stats.value();
   if (!finiteNonNegative(s.cpu_percent) || !finiteNonNegative(s.memory_percent)) abort();
   if (s.cpu_percent > 0 && s.online_cpus == 0) abort();
-  const Json j = Json::parse(body, nullptr, false);
   const uint64_t usage = uintField(field(j, "memory_stats"), "usage");
   if (s.memory_bytes > usage) abort();
   if (s.memory_limit_bytes == 0 && s.memory_percent != 0) abort();
   if (s.memory_limit_bytes != 0 && s.memory_bytes <= s.memory_limit_bytes && s.memory_percent > 100.0) abort();
 }
 
-void checkEngineError(const std::string& body, int http_status) {
+void checkEngineError(const std::string& body, const Json& j, int http_status) {
   const DockerError e = DockerError::fromEngineResponse(http_status, body, kWhat);
   if (e.kind() != ErrorKind::kEngine || e.httpStatus() != http_status || e.message().empty() ||
       e.engineMessage().empty())
@@ -92,7 +91,6 @@ void checkEngineError(const std::string& body, int http_status) {
                     : http_status == 503 ? Code::kUnavailable
                                          : Code::kInternal;
   if (e.toStatus().code() != want || e.isNotFound() != (http_status == 404)) abort();
-  const Json j = Json::parse(body, nullptr, false);
   const std::string sent = stringField(j, "message");
   if (!sent.empty()) {
     if (e.engineMessage() != sent) abort();
@@ -190,12 +188,15 @@ void checkImageReference(const std::string& reference) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string body(reinterpret_cast<const char*>(data), size);
+  // Parsed once more here for the checks' own reading; null if it is not JSON.
   const DockerResult<Json> parsed = parseJson(body, kWhat);
-  if (accepted(parsed)) dumpJson(parsed.value());
+  static const Json kNull;
+  const Json& j = accepted(parsed) ? parsed.value() : kNull;
+  dumpJson(j);
   checkContainers(body);
-  checkStats(body);
+  checkStats(body, j);
   static const int kStatuses[] = {400, 403, 404, 409, 500, 503};
-  checkEngineError(body, kStatuses[size % 6]);
+  checkEngineError(body, j, kStatuses[size % 6]);
   checkEngineObjects(body);
   checkPull(body, size ? data[0] * 31u + data[size - 1] : 0);
   checkImageReference(body);

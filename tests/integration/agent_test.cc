@@ -163,7 +163,8 @@ class AgentTest : public gsp::test::PlatformTest {
 
   // A server row of the demo game in `state`, made without the agent.
   int64_t serverIn(ServerState state) {
-    gsp::db::User u = gsp::db::UserRepository(*db_).signIn(gsp::test::uniqueEmail("agent"), "google", 500);
+    const std::string email = gsp::test::uniqueEmail("agent");
+    gsp::db::User u = gsp::db::UserRepository(*db_).signIn("google", email, email, 500);
     gsp::db::NewServer n;
     n.user_id = u.id;
     n.game_image_id = gsp::test::gameId(*db_, "demo-game");

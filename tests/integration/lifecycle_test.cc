@@ -32,6 +32,7 @@ class LifecycleTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(idleServersSleepButNotWithAPlayerOrKeptAwake);
   CPPUNIT_TEST(aBusyGameStaysUpWithNobodyOnIt);
   CPPUNIT_TEST(aPassKilledHalfWayChargesNothingTwice);
+  CPPUNIT_TEST(aPassPurgesExpiredSessionsOnly);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -247,6 +248,18 @@ class LifecycleTest : public gsp::test::PlatformTest {
     ledgerBalances();
     db_->sql("UPDATE servers SET state = 'DELETED', deleted_at = UTC_TIMESTAMP() WHERE user_id = ?").arg(u.id).update();
     db_->sql("DELETE FROM server_ports WHERE server_id IN (SELECT id FROM servers WHERE user_id = ?)").arg(u.id).update();
+  }
+
+  // Expired sign-in sessions are deleted by the pass; live ones stay and still sign in.
+  void aPassPurgesExpiredSessionsOnly() {
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("purge"));
+    int64_t user = count("SELECT MAX(id) FROM users WHERE ? = 0", 0);
+    std::string expired(64, 'e');
+    db_->sql("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)")
+        .arg(expired).arg(user).update();
+    tick(time(nullptr));
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), count("SELECT COUNT(*) FROM sessions WHERE token_hash = REPEAT('e', ?)", 64));
+    CPPUNIT_ASSERT_EQUAL(200L, c.get("/dashboard").status);  // the live session still works
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);

@@ -63,7 +63,8 @@ class OrchestratorFaultTest : public CppUnit::TestFixture {
   }
 
   int64_t newServer() {
-    gsp::db::User u = gsp::db::UserRepository(*db_).signIn(gsp::test::uniqueEmail("fault"), "google", 500);
+    const std::string email = gsp::test::uniqueEmail("fault");
+    gsp::db::User u = gsp::db::UserRepository(*db_).signIn("google", email, email, 500);
     auto rs = db_->sql("SELECT id FROM game_images WHERE slug = 'demo-game'").rows();
     rs->next();
     gsp::db::NewServer n;

@@ -52,6 +52,9 @@ class SiteTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(dashboardShowsEmptyState);
   CPPUNIT_TEST(errorPages);
   CPPUNIT_TEST(securityHeaders);
+  CPPUNIT_TEST(serverRoutesAreRateLimitedPerSession);
+  CPPUNIT_TEST(aConcurrentDuplicateDepositIsTheSameDeposit);
+  CPPUNIT_TEST(aLookAlikeAddressIsAnotherAccount);
   CPPUNIT_TEST(webhookPathIsNotPublic);
   CPPUNIT_TEST(migrateTwiceIsSafe);
   CPPUNIT_TEST(requestAfterDatabaseRestartSucceeds);
@@ -215,6 +218,60 @@ class SiteTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(c.get("/billing").body.find("already recorded") != std::string::npos);
     gsp::db::Database db(config_.database);
     CPPUNIT_ASSERT_EQUAL(int64_t(1200), gsp::db::LedgerRepository(db).balance(userId(db, email)));
+  }
+
+  // Accounts are (provider, subject), compared byte for byte: an address
+  // that a case- and accent-blind collation would take for another is its
+  // own account; the same address (any ASCII case) is the same account.
+  void aLookAlikeAddressIsAnotherAccount() {
+    const std::string email = uniqueEmail("look");  // look-xxxxxxxx@example.com
+    std::string lookalike = email;
+    lookalike.replace(lookalike.find("@example"), 8, "@ex\xc3\xa4mple");  // exämple
+    HttpClient owner = signIn(email);
+    HttpResponse page = owner.get("/billing");
+    CPPUNIT_ASSERT_EQUAL(303L, owner.post("/billing/add-funds", "amount=20&csrf_token=" + formField(page.body, "csrf_token") +
+                                                                "&idempotency_key=" + formField(page.body, "idempotency_key"))
+                                   .status);
+    HttpClient other = signIn(lookalike);
+    gsp::db::Database db(config_.database);
+    gsp::db::LedgerRepository ledger(db);
+    CPPUNIT_ASSERT(userId(db, email) != userId(db, lookalike));
+    CPPUNIT_ASSERT_EQUAL(int64_t(2500), ledger.balance(userId(db, email)));
+    CPPUNIT_ASSERT_EQUAL(int64_t(500), ledger.balance(userId(db, lookalike)));
+    std::string upper = email;
+    for (char& ch : upper) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+    signIn(upper);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), static_cast<int64_t>(countUsers(db, email)));
+  }
+
+  int countUsers(gsp::db::Database& db, const std::string& email) {
+    auto rs = db.sql("SELECT COUNT(*) FROM users WHERE email = ?").arg(email).rows();
+    rs->next();
+    return rs->getInt(1);
+  }
+
+  // A double click that sends one deposit twice at the same moment: both are
+  // answered (the same deposit), none with a 500, and it counts once.
+  void aConcurrentDuplicateDepositIsTheSameDeposit() {
+    std::string email = uniqueEmail("double");
+    HttpClient c = signIn(email);
+    HttpResponse page = c.get("/billing");
+    const std::string body = "amount=9&csrf_token=" + formField(page.body, "csrf_token") +
+                             "&idempotency_key=" + formField(page.body, "idempotency_key");
+    const std::string session = c.cookie("gsp_session");
+    std::vector<long> statuses(8, 0);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < statuses.size(); ++i) {
+      threads.emplace_back([&, i] {
+        HttpClient same(base_);
+        same.setCookie("gsp_session", session);
+        statuses[i] = same.post("/billing/add-funds", body).status;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (long s : statuses) CPPUNIT_ASSERT_EQUAL(303L, s);
+    gsp::db::Database db(config_.database);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1400), gsp::db::LedgerRepository(db).balance(userId(db, email)));
   }
 
   void concurrentDepositsAllCount() {
@@ -385,7 +442,25 @@ class SiteTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), r.header("x-content-type-options"));
     CPPUNIT_ASSERT_EQUAL(std::string("DENY"), r.header("x-frame-options"));
     CPPUNIT_ASSERT_EQUAL(std::string("no-store"), r.header("cache-control"));
-    CPPUNIT_ASSERT_EQUAL(200L, c.get("/static/style.css").status);
+    CPPUNIT_ASSERT_EQUAL(std::string(""), r.header("strict-transport-security"));  // plain HTTP here
+    // The static files carry the same headers (a location's own add_header would drop them).
+    HttpResponse css = c.get("/static/style.css");
+    CPPUNIT_ASSERT_EQUAL(200L, css.status);
+    CPPUNIT_ASSERT(css.header("content-security-policy").find("default-src 'self'") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), css.header("x-content-type-options"));
+    CPPUNIT_ASSERT_EQUAL(std::string("DENY"), css.header("x-frame-options"));
+    CPPUNIT_ASSERT(css.header("cache-control").find("max-age=3600") != std::string::npos);
+  }
+
+  // The server routes are limited per signed-in session: one session flooding
+  // them gets 429s while another session is served.
+  void serverRoutesAreRateLimitedPerSession() {
+    HttpClient flood = signIn(uniqueEmail("flood"));
+    HttpClient calm = signIn(uniqueEmail("calm"));
+    int limited = 0;
+    for (int i = 0; i < 1000 && limited == 0; ++i) limited += flood.get("/servers/999999999/status").status == 429;
+    CPPUNIT_ASSERT(limited > 0);
+    CPPUNIT_ASSERT_EQUAL(404L, calm.get("/servers/999999999/status").status);
   }
 
   void webhookPathIsNotPublic() {

@@ -170,6 +170,15 @@ class AppTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(formatSetCookie(https.cookies.at(0)).find("; Secure") != std::string::npos);
     CPPUNIT_ASSERT(formatSetCookie(http.cookies.at(0)).find("Secure") == std::string::npos);
     CPPUNIT_ASSERT(formatSetCookie(https.cookies.at(0)).find("HttpOnly; Secure; SameSite=Lax") != std::string::npos);
+    // Under TLS the cookies carry the __Host- prefix, and only that form is read back.
+    CPPUNIT_ASSERT_EQUAL(0UL, formatSetCookie(https.cookies.at(0)).find("__Host-gsp_"));
+    CPPUNIT_ASSERT(formatSetCookie(http.cookies.at(0)).find("__Host-") == std::string::npos);
+    Request tls;
+    tls.https = true;
+    tls.cookies = {{"gsp_session", "planted"}, {"__Host-gsp_session", "ours"}};
+    CPPUNIT_ASSERT_EQUAL(std::string("ours"), tls.cookie("gsp_session"));
+    tls.cookies.erase("__Host-gsp_session");
+    CPPUNIT_ASSERT_EQUAL(std::string(""), tls.cookie("gsp_session"));
   }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(AppTest);

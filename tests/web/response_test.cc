@@ -24,7 +24,7 @@ class ResponseTest : public CppUnit::TestFixture {
 
   void cookieFlags() {
     Cookie c{"gsp_session", "abc", 3600, true, true, "Lax"};
-    CPPUNIT_ASSERT_EQUAL(std::string("gsp_session=abc; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax"),
+    CPPUNIT_ASSERT_EQUAL(std::string("__Host-gsp_session=abc; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax"),
                          formatSetCookie(c));
     Cookie del{"gsp_session", "", 0, true, false, "Lax"};
     CPPUNIT_ASSERT_EQUAL(std::string("gsp_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"), formatSetCookie(del));

@@ -48,7 +48,7 @@ class SecurityTest : public CppUnit::TestFixture {
         {"", "/dashboard"}, {"//evil.example", "/dashboard"}, {"/\\evil.example", "/dashboard"},
         {"https://evil.example", "/dashboard"}, {"javascript:alert(1)", "/dashboard"},
         {"/a b", "/dashboard"}, {"/a\r\nLocation: x", "/dashboard"}, {"billing", "/dashboard"},
-        {"/auth/logout", "/dashboard"},
+        {"/auth/logout", "/dashboard"}, {"/servers/\xc3%A9", "/dashboard"},  // raw non-ASCII: fuzzing found its round trip breaks
     };
     for (const auto& c : cases) CPPUNIT_ASSERT_EQUAL_MESSAGE(c.in, std::string(c.out), safeNextPath(c.in));
   }

@@ -283,6 +283,34 @@ void ServerRepository::keepAwakeUntil(int64_t id, int64_t until) {
   db_.sql("UPDATE servers SET keep_awake_until = FROM_UNIXTIME(?) WHERE id = ?").arg(until).arg(id).update();
 }
 
+void ServerRepository::noteWakeByTraffic(int64_t id) {
+  db_.sql("UPDATE servers SET woken_by_traffic = 1 WHERE id = ?").arg(id).updateUnseenByPages();
+}
+
+void ServerRepository::noteWakeByOwner(int64_t id) {
+  db_.sql("UPDATE servers SET woken_by_traffic = 0, phantom_wakes = 0, traffic_wakes_paused_until = NULL WHERE id = ?")
+      .arg(id).update();
+}
+
+bool ServerRepository::trafficWakesPaused(int64_t id, std::string* until_utc) {
+  auto rs = db_.sql("SELECT DATE_FORMAT(traffic_wakes_paused_until, '%Y-%m-%d %H:%i') FROM servers "
+                    "WHERE id = ? AND traffic_wakes_paused_until > UTC_TIMESTAMP(6)")
+                .arg(id).rows();
+  if (!rs->next()) return false;
+  *until_utc = rs->getString(1);
+  return true;
+}
+
+void ServerRepository::notePhantomWake(int64_t id, int pause_after, int pause_minutes) {
+  // A phantom: woken by traffic, and no player's traffic since it began to run.
+  // (MariaDB assigns left to right: the pause reads the count before its update.)
+  const char* phantom = "(woken_by_traffic = 1 AND (last_activity_at IS NULL OR last_activity_at < running_since))";
+  db_.sql(std::string("UPDATE servers SET traffic_wakes_paused_until = IF(") + phantom +
+          " AND phantom_wakes + 1 >= ?, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, traffic_wakes_paused_until), "
+          "phantom_wakes = IF(" + phantom + ", phantom_wakes + 1, 0), woken_by_traffic = 0 WHERE id = ?")
+      .arg(pause_after).arg(pause_minutes).arg(id).update();
+}
+
 void ServerRepository::recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix,
                                       int64_t bytes_in, int64_t bytes_out) {
   // Reports may arrive out of order: the last traffic time only moves forward.

@@ -152,6 +152,14 @@ class ServerRepository {
   // Records a proxy's activity report: live clients, when > 0 the time of the
   // last client traffic (which never moves backwards), and the bytes relayed
   // from and to players since its previous report.
+  // Wakes by traffic (sql/015). A wake by traffic is remembered; an owner's
+  // start ends any pause. False from trafficWakesPaused with the pause's end.
+  void noteWakeByTraffic(int64_t id);
+  void noteWakeByOwner(int64_t id);
+  bool trafficWakesPaused(int64_t id, std::string* until_utc);
+  // Before an idle sleep: a wake by traffic with no player since counts as
+  // phantom; `pause_after` in a row pause wakes by traffic for `pause_minutes`.
+  void notePhantomWake(int64_t id, int pause_after, int pause_minutes);
   void recordActivity(int64_t id, int tcp_connections, int udp_sessions, int64_t last_traffic_unix,
                       int64_t bytes_in = 0, int64_t bytes_out = 0);
 

@@ -22,6 +22,10 @@ const int kMaxHoursPerPass = 24;
 // Old stats rows removed per pass and table: bounded, so no pass holds long
 // locks; at one pass a minute it keeps up with far more samples than are written.
 const int kPruneBatch = 5000;
+// Wakes by traffic that ended with nobody having played, in a row, before
+// such wakes pause (a port scanner's sweep), and for how long.
+const int kPhantomWakesBeforePause = 3;
+const int kTrafficWakePauseMinutes = 60;
 
 }  // namespace
 
@@ -118,6 +122,7 @@ void LifecyclePass::sleepIdle(int64_t now, PassReport* report) {
     const int64_t id = c.id;
     const domain::IdleFacts& facts = c.facts;
     std::string cause = "slept: nobody played for " + std::to_string(facts.idle_minutes) + " min";
+    db::ServerRepository(db_).notePhantomWake(id, kPhantomWakesBeforePause, kTrafficWakePauseMinutes);
     Status queued = servers_.hibernate(id, {0, cause});
     if (queued.isOk()) ++report->idle;
     log::info() << "server " << id << ": " << (queued.isOk() ? cause : "could not queue its sleep: " + queued.message());

@@ -40,6 +40,7 @@ class ServersTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST(createWakeHibernateDelete);
   CPPUNIT_TEST(udpClientWakesTheServer);
   CPPUNIT_TEST(aSleepingServerAnswersSteamQueriesUnderItsName);
+  CPPUNIT_TEST(wakesByTrafficNobodyPlaysThroughPauseUntilTheOwnerStartsIt);
   CPPUNIT_TEST(anotherUserGets404EverywhereAndChangesNothing);
   CPPUNIT_TEST(forgedWebhooksAreRefused);
   CPPUNIT_TEST(cachedDashboardFollowsWebhooks);
@@ -224,6 +225,42 @@ class ServersTest : public gsp::test::PlatformTest {
     return internal.request("POST", path, body, "application/json",
                             {"X-GSP-Server: " + std::to_string(header_id), "X-GSP-Timestamp: " + ts,
                              "X-GSP-Signature: " + sig});
+  }
+
+  // A port scanner sweeping the host wakes every sleeping server it touches.
+  // Three wakes by traffic in a row that end asleep again with no player
+  // pause such wakes (403, which the proxy passes on as "could not be woken");
+  // the owner's start from the dashboard ends the pause.
+  void wakesByTrafficNobodyPlaysThroughPauseUntilTheOwnerStartsIt() {
+    HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("scanned"));
+    int64_t id = createServer(c, "scanned");
+    const std::string secret = server(id).webhook_secret;
+    const std::string wake = "{\"event\":\"wake\",\"server_id\":\"" + std::to_string(id) + "\",\"client\":\"198.51.100.9\"}";
+    for (int round = 0; round < 3; ++round) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("wake " + std::to_string(round), 202L,
+                                   webhook("/api/webhook/wake", id, secret, time(nullptr), wake).status);
+      waitForState(id, ServerState::kRunning, 60s);
+      waitForNoActiveJob(id);
+      // An hour up with nobody playing: the pass puts it to sleep.
+      db_->sql("UPDATE servers SET running_since = running_since - INTERVAL 1 HOUR, last_activity_at = NULL WHERE id = ?")
+          .arg(id).update();
+      tick(time(nullptr));
+      waitForState(id, ServerState::kSleeping, 60s);
+      waitForNoActiveJob(id);
+    }
+    HttpResponse paused = webhook("/api/webhook/wake", id, secret, time(nullptr), wake);
+    CPPUNIT_ASSERT_EQUAL(403L, paused.status);
+    CPPUNIT_ASSERT_MESSAGE(paused.body, paused.body.find("paused until") != std::string::npos);
+    CPPUNIT_ASSERT(server(id).state == ServerState::kSleeping);
+    CPPUNIT_ASSERT(c.get("/servers/" + std::to_string(id)).body.find("Wakes by network traffic are paused until") !=
+                   std::string::npos);
+    // The owner starts it: the pause ends, and traffic may wake it again later.
+    post(c, "/servers/" + std::to_string(id) + "/wake", "");
+    waitForState(id, ServerState::kRunning, 60s);
+    waitForNoActiveJob(id);
+    std::string until;
+    CPPUNIT_ASSERT(!gsp::db::ServerRepository(*db_).trafficWakesPaused(id, &until));
+    post(c, "/servers/" + std::to_string(id) + "/delete", "&confirm_name=scanned");
   }
 
   // The dashboard's state poll comes from the page cache (X-Page-Cache: hit)

@@ -83,6 +83,16 @@ std::string sleepLine(const db::ServerRecord& s, int idle_minutes, int64_t now) 
   return "Sleeps in " + minutesText(at - now) + " (at " + utcClock(at) + ") if nobody joins.";
 }
 
+// The sleep line; while wakes by traffic are paused (a port scan woke it for
+// nobody, sql/015), when they resume instead.
+std::string sleepOrPauseLine(db::Database& db, const db::ServerRecord& s, int idle_minutes, int64_t now) {
+  std::string until;
+  if (s.state == ServerState::kSleeping && db::ServerRepository(db).trafficWakesPaused(s.id, &until))
+    return "Wakes by network traffic are paused until " + until +
+           " UTC: the last ones ended with nobody playing (a port scan?). Waking it here ends the pause.";
+  return sleepLine(s, idle_minutes, now);
+}
+
 Response refused(Context& ctx, const std::string& location, const Status& status) {
   return ctx.redirectWithFlash(location, "error", status.message());
 }
@@ -222,7 +232,7 @@ Response showServer(Context& ctx) {
   const int64_t now = time(nullptr);
   if (s->paid_until_unix > now) page.paid_until = utcClock(s->paid_until_unix);
   page.month_charges_cents = db::LedgerRepository(ctx.db).chargesForServerSince(s->id, utcMonthStart(now));
-  page.sleep_line = sleepLine(*s, game ? game->idle_minutes : 15, now);
+  page.sleep_line = sleepOrPauseLine(ctx.db, *s, game ? game->idle_minutes : 15, now);
   page.can_keep_awake = s->state == ServerState::kRunning;
   page.wake_label = s->state == ServerState::kError ? "Start again" : "Wake now";
   for (const db::ServerEvent& e : db::ServerRepository(ctx.db).events(s->id, 50))
@@ -298,7 +308,7 @@ Response serverStatus(Context& ctx) {
   out["job_line"] = jobLine(db::JobRepository(ctx.db).latestForServer(s->id), &job_failed);
   out["job_failed"] = job_failed;
   std::optional<db::GameImage> game = db::CatalogRepository(ctx.db).find(s->game_image_id);
-  out["sleep_line"] = sleepLine(*s, game ? game->idle_minutes : 15, time(nullptr));
+  out["sleep_line"] = sleepOrPauseLine(ctx.db, *s, game ? game->idle_minutes : 15, time(nullptr));
   // The backups being taken, for the list's live progress.
   nlohmann::json live = nlohmann::json::array();
   for (const db::Backup& b : db::BackupRepository(ctx.db).listForServer(s->id)) {
@@ -350,6 +360,7 @@ Response wakeServer(Context& ctx) {
     return ctx.redirectWithFlash(here, "error", domain::firstHourRefusal(game->friendly_name, game->price_cents_per_hour));
   Status woke = ctx.servers->wake(s->id, {ctx.user->id, "woken from the dashboard by " + ctx.user->email});
   if (!woke.isOk()) return refused(ctx, here, woke);
+  db::ServerRepository(ctx.db).noteWakeByOwner(s->id);  // and ends a pause of wakes by traffic
   return ctx.redirectWithFlash(here, "success", "Waking up: the game is starting.");
 }
 

@@ -96,9 +96,16 @@ Response webhookWake(Context& ctx) {
       !domain::canStart(owner->credits_cents, game->price_cents_per_hour, s.paid_until_unix, time(nullptr)))
     return reply(402, "the owner has not enough credits to run the server");
 
+  // A scanner sweeping the port range must not start this server in a loop.
+  std::string until;
+  if (db::ServerRepository(ctx.db).trafficWakesPaused(s.id, &until))
+    return reply(403, "wakes by network traffic are paused until " + until +
+                          " UTC: the last ones ended without anyone playing; its owner can start it");
+
   std::string cause = "woken by a player" + (client.empty() ? std::string() : " on " + client);
   Status woke = ctx.servers->wake(s.id, {0, cause});
   if (!woke.isOk()) return reply(503, woke.message());
+  db::ServerRepository(ctx.db).noteWakeByTraffic(s.id);
   return reply(202, "starting");
 }
 

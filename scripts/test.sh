@@ -364,6 +364,34 @@ else
   check "the fuzz targets build (make fuzz)" false
 fi
 
+# ---- AddressSanitizer + UndefinedBehaviorSanitizer: a second build, in
+# build-asan/, of the unit test programs, gsp-proxy, gsp-demo-game and the
+# proxy's integration tests (which run those two); any report, a leak
+# included, fails the program that shows it. The platform's integration suite
+# against sanitized daemons is not part of it yet.
+say "sanitizers (ASan + UBSan build; unit suites and the proxy's integration suite)"
+SAN_BUILD=$GSP_ROOT/build-asan
+SAN_FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+mkdir -p "$SAN_BUILD"
+if [ ! -f "$SAN_BUILD/Makefile" ] || [ "$GSP_ROOT/configure" -nt "$SAN_BUILD/Makefile" ]; then
+  (cd "$SAN_BUILD" && "$GSP_ROOT/configure" --prefix="$GSP_PREFIX" CXXFLAGS="$SAN_FLAGS" \
+    LDFLAGS="-fsanitize=address,undefined" >configure.out 2>&1) || tail -20 "$SAN_BUILD/configure.out"
+fi
+if make -C "$SAN_BUILD" -j"$(nproc)" tests/unit_tests tests/proxy/proxy_unit_tests tests/docker/docker_unit_tests \
+    proxy/gsp-proxy proxy/gsp-demo-game tests/proxy/proxy_integration_tests >"$SAN_BUILD/make.out" 2>&1; then
+  for program in tests/unit_tests tests/proxy/proxy_unit_tests tests/docker/docker_unit_tests \
+      "tests/proxy/proxy_integration_tests ProxyTcpTest ProxyUdpTest ProxyMinecraftTest DemoGameTest"; do
+    name=$(basename "${program%% *}")
+    # shellcheck disable=SC2086
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      "$SAN_BUILD"/$program >"$STATE/asan-$name.out" 2>&1
+    count_runner "asan_$name" "$STATE/asan-$name.out" $?
+  done
+else
+  grep -E 'error' "$SAN_BUILD/make.out" | tail -20
+  check "the sanitizer build (build-asan) compiles" false
+fi
+
 # ---- the run command from a checkout in a private folder (mode 0700, owned by
 # root, as /root is): it must serve from what it installed, not from the
 # checkout. Reuses this suite's build; its own state, port and port range.

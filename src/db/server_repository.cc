@@ -303,8 +303,12 @@ bool ServerRepository::trafficWakesPaused(int64_t id, std::string* until_utc) {
 
 void ServerRepository::notePhantomWake(int64_t id, int pause_after, int pause_minutes) {
   // A phantom: woken by traffic, and no player's traffic since it began to run.
+  // Reports carry whole seconds, and the proxy relays the waking player a moment
+  // before RUNNING is recorded: 2 s of slack, or a player who left at once
+  // would count as nobody (the soak found it).
   // (MariaDB assigns left to right: the pause reads the count before its update.)
-  const char* phantom = "(woken_by_traffic = 1 AND (last_activity_at IS NULL OR last_activity_at < running_since))";
+  const char* phantom =
+      "(woken_by_traffic = 1 AND (last_activity_at IS NULL OR last_activity_at < running_since - INTERVAL 2 SECOND))";
   db_.sql(std::string("UPDATE servers SET traffic_wakes_paused_until = IF(") + phantom +
           " AND phantom_wakes + 1 >= ?, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, traffic_wakes_paused_until), "
           "phantom_wakes = IF(" + phantom + ", phantom_wakes + 1, 0), woken_by_traffic = 0 WHERE id = ?")

@@ -12,10 +12,8 @@
 # invariant, then "N passed, M failed"; non-zero exit on any failure.
 #
 # Usage: scripts/soak.sh [SERVERS] [MINUTES]     (defaults 200 and 10)
-# Each server has a Docker network of its own: with the engine's default
-# address pools a host holds about 30 networks, so creates beyond that fail
-# (the first invariant says how many); for a bigger soak give dockerd more,
-# smaller pools ("default-address-pools" in /etc/docker/daemon.json).
+# Each server has a Docker network of its own, a /28 of servers.network-pool
+# (the first invariant says how many servers were created).
 # Reuses an existing build (GSP_REUSE_BUILD, default ./build): never configures
 # or compiles. SOAK_KEEP=1 keeps the state folder (logs, database) afterwards.
 # Knobs: SOAK_USERS (4), SOAK_CLIENTS (players at once), SOAK_TICK_SECONDS (20),

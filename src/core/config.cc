@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/log.h"
+#include "core/subnet_pool.h"
 
 #ifndef GSP_VERSION
 #define GSP_VERSION "0.1.0"
@@ -91,6 +92,11 @@ po::options_description describeOptions() {
        "webhooks signed longer ago (or ahead) than this are refused (5-3600)")
       ("servers.object-prefix", po::value<std::string>()->default_value("gsp"),
        "prefix of the names and of the gsp.installation label of every Docker object made")
+      ("servers.network-pool", po::value<std::string>()->default_value("10.201.0.0/16"),
+       "IPv4 block (a.b.c.d/n, n 8-29) that every server's private network takes a subnet of; "
+       "it must not overlap the host's own networks")
+      ("servers.network-prefix", po::value<int>()->default_value(28),
+       "prefix length of each server's subnet (the pool's to 29): the default /16 in /28s is 4096 servers")
       ("agent.socket", po::value<std::string>()->default_value("/run/gsp-agent/agent.sock"),
        "gsp-agent's request socket (SOCK_SEQPACKET)")
       ("agent.socket-group", po::value<std::string>()->default_value("gsp"),
@@ -222,6 +228,11 @@ std::string validate(Config* c, const po::variables_map& vm) {
       !isalnum(static_cast<unsigned char>(c->servers_object_prefix[0])) ||
       c->servers_object_prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
     return "invalid value for servers.object-prefix: use 1-32 lower-case letters, digits or '-'";
+  std::optional<Ipv4Block> pool = parseIpv4Block(c->servers_network_pool);
+  if (!pool || pool->prefix < 8 || pool->prefix > 29)
+    return "invalid value for servers.network-pool: '" + c->servers_network_pool +
+           "' is not an IPv4 block a.b.c.d/n with n 8-29 and no host bits set";
+  if (!(err = range("servers.network-prefix", c->servers_network_prefix, pool->prefix, 29)).empty()) return err;
   struct in6_addr a6;
   struct in_addr a4;
   if (inet_pton(AF_INET, c->servers_publish_address.c_str(), &a4) != 1 &&
@@ -383,6 +394,8 @@ ConfigLoad loadConfig(int argc, const char* const* argv, const char* const* envp
   c.servers_webhook_socket = vm["servers.webhook-socket"].as<std::string>();
   c.servers_webhook_max_skew_seconds = vm["servers.webhook-max-skew-seconds"].as<int>();
   c.servers_object_prefix = vm["servers.object-prefix"].as<std::string>();
+  c.servers_network_pool = vm["servers.network-pool"].as<std::string>();
+  c.servers_network_prefix = vm["servers.network-prefix"].as<int>();
   c.agent_socket = vm["agent.socket"].as<std::string>();
   c.agent_socket_group = vm["agent.socket-group"].as<std::string>();
   c.agent_allowed_users = vm["agent.allowed-users"].as<std::string>();

@@ -58,6 +58,8 @@ struct Config {
   std::string servers_object_prefix;  // Docker object names start with it: "gsp-12-game"
   int servers_crash_loop_minutes = 0;   // a second crash within this is a crash loop (ERROR)
   int servers_orphan_grace_seconds = 0; // labelled objects of no server are removed once this old
+  std::string servers_network_pool;    // IPv4 block each server's private network takes a subnet of
+  int servers_network_prefix = 0;      // that subnet's prefix length: 28 is 16 addresses
 
   // [agent]
   std::string agent_socket;         // gsp-agent's request socket

@@ -24,6 +24,13 @@ NetworkInfo networkFrom(const Json& j) {
   n.internal = boolField(j, "Internal");
   n.labels = stringMapField(j, "Labels");
   n.created_unix = unixSecondsOf(stringField(j, "Created"));
+  const Json& configs = field(field(j, "IPAM"), "Config");  // null when the engine has none
+  if (configs.is_array()) {
+    for (const Json& c : configs) {
+      std::string subnet = stringField(c, "Subnet");
+      if (!subnet.empty()) n.subnets.push_back(std::move(subnet));
+    }
+  }
   return n;
 }
 
@@ -41,8 +48,15 @@ VolumeInfo volumeFrom(const Json& j) {
 
 Json networkCreateBody(const NetworkSpec& spec) {
   // CheckDuplicate: engines before 1.44 otherwise accept a second network of the same name.
-  return {{"Name", spec.name},          {"CheckDuplicate", true}, {"Driver", "bridge"},
-          {"Internal", spec.internal},  {"Labels", spec.labels}};
+  Json body = {{"Name", spec.name},         {"CheckDuplicate", true}, {"Driver", "bridge"},
+               {"Internal", spec.internal}, {"Labels", spec.labels}};
+  if (!spec.subnet.empty()) {
+    Json config = Json::object();
+    config["Subnet"] = spec.subnet;
+    body["IPAM"]["Driver"] = "default";
+    body["IPAM"]["Config"] = Json::array({config});
+  }
+  return body;
 }
 
 Json volumeCreateBody(const VolumeSpec& spec) {

@@ -26,6 +26,7 @@ struct NetworkSpec {
   std::string name;
   bool internal = false;  // true: no route outside the network
   std::map<std::string, std::string> labels;
+  std::string subnet;  // "10.201.0.16/28"; empty: the engine picks one from its default pools
 };
 
 struct NetworkInfo {
@@ -35,6 +36,7 @@ struct NetworkInfo {
   bool internal = false;
   std::map<std::string, std::string> labels;
   int64_t created_unix = 0;  // 0 when the engine did not say
+  std::vector<std::string> subnets;  // IPAM.Config[].Subnet, IPv6 ones too
 };
 
 struct VolumeSpec {

@@ -9,6 +9,7 @@
 #include "backup/archive_encoder.h"
 #include "backup/backup_targets.h"
 #include "core/log.h"
+#include "core/subnet_pool.h"
 #include "db/backup_repository.h"
 #include "db/billing_repository.h"
 #include "db/catalog_repository.h"
@@ -199,13 +200,48 @@ Status DockerOrchestrator::ensureImage(const std::string& image, const ProgressF
   return Status::ok();
 }
 
-Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::GameImage& game) {
-  const int64_t server_id = s.id;
+Status DockerOrchestrator::makeNetwork(int64_t server_id, const std::string& doing) {
+  const std::optional<Ipv4Block> block = parseIpv4Block(config_.servers_network_pool);
+  if (!block) return Status::internal("servers.network-pool is not an IPv4 block.");  // config checks it
+  const SubnetPool pool(*block, config_.servers_network_prefix);
+  // Every network on the engine counts, other installations' and the operator's too.
+  docker::DockerResult<std::vector<docker::NetworkInfo>> all = docker_->listNetworks(docker::LabelFilter());
+  if (!all.isOk()) return Status::unavailable(explain(doing, all.error()));
+  std::vector<Ipv4Block> taken;
+  for (const docker::NetworkInfo& n : all.value()) {
+    for (const std::string& subnet : n.subnets) {
+      if (std::optional<Ipv4Block> b = parseIpv4Block(subnet)) taken.push_back(*b);
+    }
+  }
   docker::NetworkSpec net;
   net.name = objectName(server_id, "net");
   net.labels = labels(server_id, "network");
-  docker::DockerResult<std::string> net_id = docker_->createNetwork(net);
-  if (!net_id.isOk()) return Status::unavailable(explain("be created", net_id.error()));
+  // Starting at the server's own place in the pool, concurrent creates seldom
+  // pick the same subnet; when they do, the engine refuses the second one.
+  const uint32_t count = pool.count();
+  int refused = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    const Ipv4Block candidate = pool.at(static_cast<uint32_t>((uint64_t(server_id) + i) % count));
+    if (std::any_of(taken.begin(), taken.end(), [&](const Ipv4Block& t) { return t.overlaps(candidate); })) continue;
+    net.subnet = candidate.str();
+    docker::DockerResult<std::string> made = docker_->createNetwork(net);
+    if (made.isOk()) return Status::ok();
+    const docker::DockerError& e = made.error();
+    const std::string said = e.engineMessage().empty() ? e.message() : e.engineMessage();
+    if (said.find("overlap") == std::string::npos || ++refused == 8) return Status::unavailable(explain(doing, e));
+    taken.push_back(candidate);
+  }
+  log::error() << "server " << server_id << ": every /" << config_.servers_network_prefix << " of servers.network-pool "
+               << block->str() << " is taken; widen it (or shorten servers.network-prefix)";
+  return Status::unavailable("The server could not " + doing +
+                             ": this host has no private network address left for another server. "
+                             "The operator must widen servers.network-pool; nothing was lost.");
+}
+
+Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::GameImage& game) {
+  const int64_t server_id = s.id;
+  Status net = makeNetwork(server_id, "be created");
+  if (!net.isOk()) return net;
 
   docker::VolumeSpec volume;
   volume.name = objectName(server_id, "data");
@@ -219,7 +255,7 @@ Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::Game
   if (!proxy_container.isOk()) return Status::unavailable(explain("be created", proxy_container.error()));
   Status started = startProxy(proxy_container.value());
   if (!started.isOk()) return started;
-  db::ServerRepository(db_).setDockerObjects(server_id, net.name, volume.name, proxy_container.value(),
+  db::ServerRepository(db_).setDockerObjects(server_id, objectName(server_id, "net"), volume.name, proxy_container.value(),
                                              game_container->id);
   return Status::ok();
 }
@@ -483,11 +519,8 @@ Status DockerOrchestrator::rebuild(const db::ServerRecord& s, const db::GameImag
     docker::DockerStatus removed = docker_->removeContainer(objectName(s.id, role), {true, false});
     if (!removed.isOk() && !removed.error().isNotFound()) return Status::unavailable(explain("be rebuilt", removed.error()));
   }
-  docker::NetworkSpec net;
-  net.name = objectName(s.id, "net");
-  net.labels = labels(s.id, "network");
-  docker::DockerResult<std::string> made_net = docker_->createNetwork(net);
-  if (!made_net.isOk()) return Status::unavailable(explain("get its network back", made_net.error()));
+  Status net = makeNetwork(s.id, "get its network back");
+  if (!net.isOk()) return net;
   bool fresh = false;
   Status volume = ensureVolume(s, &fresh);
   if (!volume.isOk()) return volume;
@@ -498,7 +531,7 @@ Status DockerOrchestrator::rebuild(const db::ServerRecord& s, const db::GameImag
   Status started = startProxy(proxy.value());
   if (!started.isOk()) return started;
   db::ServerRepository servers(db_);
-  servers.setDockerObjects(s.id, net.name, objectName(s.id, "data"), proxy.value(), game_c->id);
+  servers.setDockerObjects(s.id, objectName(s.id, "net"), objectName(s.id, "data"), proxy.value(), game_c->id);
   *done = std::string("its network was missing; its containers were made again") +
           (fresh ? ", and its data volume was gone too: the world starts afresh" : " (its world is kept)");
   if (domain::isBilled(s.state)) {

@@ -135,6 +135,9 @@ class DockerOrchestrator {
   std::map<std::string, std::string> labels(int64_t server_id, const std::string& role) const;
   // Removes every object of the server (missing ones are fine); the first error, if any.
   Status removeObjects(int64_t server_id);
+  // The server's private network, on a subnet of servers.network-pool that no
+  // network on the engine overlaps; `doing` ends the message on failure.
+  Status makeNetwork(int64_t server_id, const std::string& doing);
   // "The Docker engine said: ..." for people.
   static std::string explain(const std::string& doing, const docker::DockerError& error);
 

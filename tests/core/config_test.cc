@@ -96,6 +96,11 @@ class ConfigTest : public CppUnit::TestFixture {
         {"--billing.page-size=1", "billing.page-size"},
         {"--log.level=loud", "log.level"},
         {"--servers.public-host=a b", "servers.public-host"},
+        {"--servers.network-pool=10.201.0.1/16", "servers.network-pool"},
+        {"--servers.network-pool=10.201.0.0/30", "servers.network-pool"},
+        {"--servers.network-pool=fd00::/64", "servers.network-pool"},
+        {"--servers.network-prefix=12", "servers.network-prefix"},
+        {"--servers.network-prefix=30", "servers.network-prefix"},
         {"--no-such-option=1", "no-such-option"},
     };
     for (const auto& c : cases) {

@@ -301,10 +301,15 @@ class DockerClientFaultTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(client->removeContainer("abc", {true, true}).isOk());
     CPPUNIT_ASSERT_EQUAL(std::string("/v1.41/containers/abc?force=1&v=1"), server.requests().back().target);
     CPPUNIT_ASSERT_EQUAL(std::string("DELETE"), server.requests().back().method);
-    CPPUNIT_ASSERT(client->createNetwork({"gsp-7", true, {{"gsp.managed", "true"}}}).isOk());
+    CPPUNIT_ASSERT(client->createNetwork({"gsp-7", true, {{"gsp.managed", "true"}}, ""}).isOk());
     auto net = nlohmann::json::parse(server.requests().back().body);
     CPPUNIT_ASSERT_EQUAL(true, net["Internal"].get<bool>());
     CPPUNIT_ASSERT_EQUAL(std::string("true"), net["Labels"]["gsp.managed"].get<std::string>());
+    CPPUNIT_ASSERT(!net.contains("IPAM"));  // no subnet: the engine's default pools
+    CPPUNIT_ASSERT(client->createNetwork({"gsp-8", false, {}, "10.201.0.16/28"}).isOk());
+    net = nlohmann::json::parse(server.requests().back().body);
+    CPPUNIT_ASSERT_EQUAL(std::string("default"), net["IPAM"]["Driver"].get<std::string>());
+    CPPUNIT_ASSERT_EQUAL(std::string("10.201.0.16/28"), net["IPAM"]["Config"][0]["Subnet"].get<std::string>());
     auto exists = client->imageExists("gsp/proxy:latest");
     CPPUNIT_ASSERT(exists.isOk() && exists.value());
     CPPUNIT_ASSERT_EQUAL(std::string("/v1.41/images/gsp/proxy:latest/json"), server.requests().back().target);

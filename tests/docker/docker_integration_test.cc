@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -37,6 +38,7 @@ using gsp::docker::JsonFileLogs;
 using gsp::docker::LabelFilter;
 using gsp::docker::LogLine;
 using gsp::docker::LogOptions;
+using gsp::docker::NetworkInfo;
 using gsp::docker::LogStream;
 using gsp::docker::Mount;
 using gsp::docker::Protocol;
@@ -173,7 +175,7 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
   void runsAServerContainerThroughItsLife() {
     const auto test_started = std::chrono::system_clock::now();
     const std::string net = run_ + "-net";
-    auto net_id = client_->createNetwork({net, false, labels("network")});
+    auto net_id = client_->createNetwork({net, false, labels("network"), ""});
     CPPUNIT_ASSERT_MESSAGE(net_id.status().message(), net_id.isOk());
     auto net_info = client_->inspectNetwork(net);
     CPPUNIT_ASSERT(net_info.isOk());
@@ -384,10 +386,28 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(400, m.error().httpStatus());
     CPPUNIT_ASSERT(m.status().code() == Status::Code::kInvalid);
 
-    CPPUNIT_ASSERT(client_->createNetwork({run_ + "-n", true, labels("network")}).isOk());
+    CPPUNIT_ASSERT(client_->createNetwork({run_ + "-n", true, labels("network"), ""}).isOk());
     CPPUNIT_ASSERT(client_->inspectNetwork(run_ + "-n")->internal);
-    CPPUNIT_ASSERT(client_->createNetwork({run_ + "-n", true, labels("network")}).error().isConflict());
+    CPPUNIT_ASSERT(client_->createNetwork({run_ + "-n", true, labels("network"), ""}).error().isConflict());
     CPPUNIT_ASSERT(client_->removeNetwork(run_ + "-nothing").error().isNotFound());
+    // A subnet of our choosing comes back from inspect; an overlapping one is
+    // refused with a message naming the overlap (DockerOrchestrator::makeNetwork
+    // moves on to the next subnet on it).
+    const std::string subnet = "10.254." + std::to_string(getpid() % 250) + ".16/28";
+    CPPUNIT_ASSERT(client_->createNetwork({run_ + "-s", false, labels("network"), subnet}).isOk());
+    auto with_subnet = client_->inspectNetwork(run_ + "-s");
+    CPPUNIT_ASSERT(with_subnet.isOk());
+    CPPUNIT_ASSERT_EQUAL(size_t(1), with_subnet->subnets.size());
+    CPPUNIT_ASSERT_EQUAL(subnet, with_subnet->subnets[0]);
+    auto overlapping = client_->createNetwork({run_ + "-o", false, labels("network"), subnet});
+    CPPUNIT_ASSERT(!overlapping.isOk());
+    CPPUNIT_ASSERT_MESSAGE(overlapping.error().engineMessage(),
+                           overlapping.error().engineMessage().find("overlap") != std::string::npos);
+    auto listed = client_->listNetworks(mine());
+    CPPUNIT_ASSERT(listed.isOk());
+    CPPUNIT_ASSERT(std::any_of(listed->begin(), listed->end(), [&](const NetworkInfo& n) {
+      return n.subnets.size() == 1 && n.subnets[0] == subnet;
+    }));
     CPPUNIT_ASSERT(client_->removeVolume(run_ + "-nothing").error().isNotFound());
     auto no_path = client_->getArchive(first->id, "/no/such/path",
                                        [](const char*, size_t) { return true; });
@@ -395,7 +415,7 @@ class DockerIntegrationTest : public CppUnit::TestFixture {
   }
 
   void cleanupByLabelLeavesNothing() {
-    CPPUNIT_ASSERT(client_->createNetwork({run_ + "-a", false, labels("network")}).isOk());
+    CPPUNIT_ASSERT(client_->createNetwork({run_ + "-a", false, labels("network"), ""}).isOk());
     CPPUNIT_ASSERT(client_->createVolume({run_ + "-a", labels("volume")}).isOk());
     for (const char* role : {"proxy", "game"}) {
       ContainerSpec spec = baseSpec(role);

@@ -10,8 +10,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <utility>
 #include <thread>
 
+#include "core/subnet_pool.h"
 #include "db/database.h"
 #include "db/server_repository.h"
 #include "docker/docker_client.h"
@@ -35,6 +38,7 @@ class ContainersTest : public gsp::test::PlatformTest {
   CPPUNIT_TEST_SUITE(ContainersTest);
   CPPUNIT_TEST(gameAndProxyAreHardened);
   CPPUNIT_TEST(aFloodOfHeldClientsDoesNotKillTheProxy);
+  CPPUNIT_TEST(eachServerNetworkTakesAFreeSubnetOfThePool);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -74,6 +78,58 @@ class ContainersTest : public gsp::test::PlatformTest {
     CPPUNIT_ASSERT_EQUAL(std::string("hardened\n"), gsp::test::tcpRoundTrip(port, "hardened\n", 60s));
     c.post("/servers/" + std::to_string(id) + "/delete", "csrf_token=" + gsp::test::csrfOf(c) + "&confirm_name=hardened");
     gsp::test::waitUntilDeleted(*db_, id, 60s);
+  }
+
+  // Docker's default pools hold about 30 bridge networks; servers take /28s of
+  // servers.network-pool instead, skipping any subnet another network (here a
+  // stranger's, on the next server's own place in the pool) already has.
+  void eachServerNetworkTakesAFreeSubnetOfThePool() {
+    const gsp::SubnetPool pool(*gsp::parseIpv4Block(config_.servers_network_pool), config_.servers_network_prefix);
+    gsp::test::HttpClient c = gsp::test::signIn(base_, gsp::test::uniqueEmail("subnets"));
+    const int game = gsp::test::gameId(*db_, "demo-game");
+    int64_t first = gsp::test::createServer(c, *db_, game, "subnet-a");
+    gsp::Ipv4Block a = subnetOf(first);
+    CPPUNIT_ASSERT_MESSAGE(a.str(), pool.block().overlaps(a) && a.prefix == config_.servers_network_prefix);
+
+    const gsp::Ipv4Block squatted = pool.at(static_cast<uint32_t>((first + 1) % pool.count()));
+    const std::string stranger = "stranger-" + std::to_string(getpid());
+    CPPUNIT_ASSERT(docker_->createNetwork({stranger, false, {}, squatted.str()}).isOk());
+    int64_t second = gsp::test::createServer(c, *db_, game, "subnet-b");
+    gsp::Ipv4Block b = subnetOf(second);
+    CPPUNIT_ASSERT_EQUAL(first + 1, second);  // so the stranger sat on its first choice
+    CPPUNIT_ASSERT_MESSAGE(b.str(), pool.block().overlaps(b) && !b.overlaps(squatted) && !b.overlaps(a));
+    CPPUNIT_ASSERT(docker_->removeNetwork(stranger).isOk());
+    // No two networks on the engine share an address.
+    auto all = docker_->listNetworks(gsp::docker::LabelFilter());
+    CPPUNIT_ASSERT(all.isOk());
+    for (const gsp::docker::NetworkInfo& n : all.value()) {
+      if (n.name == objectName(first) || n.name == objectName(second)) continue;
+      for (const std::string& subnet : n.subnets) {
+        std::optional<gsp::Ipv4Block> other = gsp::parseIpv4Block(subnet);
+        CPPUNIT_ASSERT_MESSAGE(n.name + " " + subnet, !other || (!other->overlaps(a) && !other->overlaps(b)));
+      }
+    }
+    // Ports still answer through the new networks.
+    int port = gsp::db::ServerRepository(*db_).find(second)->ports[0].public_port;
+    CPPUNIT_ASSERT_EQUAL(std::string("subnet\n"), gsp::test::tcpRoundTrip(port, "subnet\n", 60s));
+    for (auto [id, name] : {std::pair{first, "subnet-a"}, std::pair{second, "subnet-b"}}) {
+      c.post("/servers/" + std::to_string(id) + "/delete",
+             "csrf_token=" + gsp::test::csrfOf(c) + "&confirm_name=" + name);
+      gsp::test::waitUntilDeleted(*db_, id, 60s);
+    }
+  }
+
+  std::string objectName(int64_t server_id) {
+    return config_.servers_object_prefix + "-" + std::to_string(server_id) + "-net";
+  }
+
+  gsp::Ipv4Block subnetOf(int64_t server_id) {
+    auto net = docker_->inspectNetwork(objectName(server_id));
+    CPPUNIT_ASSERT_MESSAGE(net.status().message(), net.isOk());
+    CPPUNIT_ASSERT_EQUAL(size_t(1), net->subnets.size());
+    std::optional<gsp::Ipv4Block> b = gsp::parseIpv4Block(net->subnets[0]);
+    CPPUNIT_ASSERT_MESSAGE(net->subnets[0], b.has_value());
+    return *b;
   }
 
   // 1,500 clients each sending 64 KiB to a proxy (32 MiB limit) whose game never

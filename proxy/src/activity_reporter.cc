@@ -8,6 +8,13 @@
 
 namespace gsp::proxy {
 
+namespace {
+
+// Long enough for a port scan's connect or a server-list ping to be gone.
+constexpr int64_t kJoinSettleMs = 1000;
+
+}  // namespace
+
 ActivityReporter::ActivityReporter(ProxyContext& ctx, BackendClient& backend) : ctx_(ctx), backend_(backend) {}
 
 void ActivityReporter::start() { armInterval(); }
@@ -26,6 +33,13 @@ void ActivityReporter::onClientGone() {
   ctx_.loop.defer([this] {
     idle_report_scheduled_ = false;
     if (ctx_.stats.liveClients() == 0) send("last-client-left");
+  });
+}
+
+void ActivityReporter::onPlayerJoined() {
+  if (reported_players_ != 0 || join_timer_.pending()) return;
+  join_timer_.start(kJoinSettleMs, [this] {
+    if (reported_players_ == 0 && ctx_.stats.tcpPlayers() + ctx_.stats.udp_players > 0) send("player-joined");
   });
 }
 
@@ -49,11 +63,13 @@ void ActivityReporter::send(const std::string& reason) {
   if (s.last_traffic_ms > 0)
     r.last_traffic_unix = now_unix - (EventLoop::monotonicMs() - s.last_traffic_ms) / 1000;
   int64_t from = s.bytes_from_clients, to = s.bytes_to_clients, dropped = s.dropped_datagrams;
+  const int64_t players = r.tcp_connections + r.udp_sessions;
   in_flight_ = true;
   backend_.post(ctx_.config.activity_url, activityBody(r, now_unix),
-                [this, from, to, dropped](int status, const std::string& error) {
+                [this, from, to, dropped, players](int status, const std::string& error) {
                   in_flight_ = false;
                   if (status >= 200 && status < 300) {
+                    reported_players_ = players;
                     base_from_ = from;
                     base_to_ = to;
                     base_dropped_ = dropped;

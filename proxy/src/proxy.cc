@@ -20,9 +20,10 @@ Proxy::Proxy(EventLoop& loop, const ProxyConfig& config)
       waker_(loop, resolver_, backend_, config, stats_, view_),
       hold_budget_(config.hold_budget_bytes),
       ctx_{loop,    config,  stats_, view_, &waker_, &hold_budget_, ScratchBuffer(scratchSize(config)),
-           nullptr, nullptr, nullptr},
+           nullptr, nullptr, nullptr, nullptr},
       activity_(ctx_, backend_) {
   ctx_.on_client_gone = [this] { activity_.onClientGone(); };
+  ctx_.on_player_joined = [this] { activity_.onPlayerJoined(); };
   // The backend marks a waking server RUNNING when it hears the game accepts.
   waker_.setOnUp([this] { activity_.reportNow("upstream-up"); });
 }
@@ -60,6 +61,7 @@ Status Proxy::start() {
           [this] {
             if (stats_.liveClients() == 0) loop_.post([this] { activity_.onClientGone(); });
           },
+          [this] { loop_.post([this] { activity_.onPlayerJoined(); }); },
           [this](TcpHandOff h) { loop_.post([this, h] { adopt(h); }); },
           [this] { loop_.post([this] { waker_.reportFailure(); }); });
       Status s = worker->listen();

@@ -39,6 +39,7 @@ struct ProxyContext {
   HoldBudget* hold_budget;               // control loop only (held clients live there); null on worker loops
   ScratchBuffer scratch;                 // transient: never holds data across events
   std::function<void()> on_client_gone;  // after a TCP client or UDP session ends
+  std::function<void()> on_player_joined;  // after a TCP client connects or a UDP session counts as a player
   // Worker loops only: give a client to the control loop; report a refused connect.
   std::function<void(TcpHandOff)> hand_off;
   std::function<void()> report_failure;

@@ -31,7 +31,10 @@ TcpSession::TcpSession(ProxyContext& ctx, TcpListener& owner, UniqueFd client, c
   client_side_.session = this;
   client_side_.client = true;
   upstream_side_.session = this;
-  if (!counted) ctx_.stats.tcp_connections++;
+  if (!counted) {
+    ctx_.stats.tcp_connections++;
+    if (ctx_.on_player_joined) ctx_.on_player_joined();
+  }
 }
 
 TcpSession::~TcpSession() {

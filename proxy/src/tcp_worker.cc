@@ -3,10 +3,19 @@
 namespace gsp::proxy {
 
 TcpWorker::TcpWorker(const ProxyConfig& config, ProxyStats& stats, UpstreamView& view,
-                     std::function<void()> on_client_gone, std::function<void(TcpHandOff)> hand_off,
-                     std::function<void()> report_failure)
-    : ctx_{loop_,   config, stats, view, nullptr, nullptr, ScratchBuffer(256 * 1024), std::move(on_client_gone),
-           std::move(hand_off), std::move(report_failure)} {}
+                     std::function<void()> on_client_gone, std::function<void()> on_player_joined,
+                     std::function<void(TcpHandOff)> hand_off, std::function<void()> report_failure)
+    : ctx_{loop_,
+           config,
+           stats,
+           view,
+           nullptr,
+           nullptr,
+           ScratchBuffer(256 * 1024),
+           std::move(on_client_gone),
+           std::move(on_player_joined),
+           std::move(hand_off),
+           std::move(report_failure)} {}
 
 TcpWorker::~TcpWorker() { stop(); }
 

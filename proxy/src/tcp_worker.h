@@ -17,10 +17,11 @@ namespace gsp::proxy {
 
 class TcpWorker {
  public:
-  // `on_client_gone`, `hand_off` and `report_failure` run on this worker's
-  // thread and must post to the control loop themselves.
+  // `on_client_gone`, `on_player_joined`, `hand_off` and `report_failure` run
+  // on this worker's thread and must post to the control loop themselves.
   TcpWorker(const ProxyConfig& config, ProxyStats& stats, UpstreamView& view, std::function<void()> on_client_gone,
-            std::function<void(TcpHandOff)> hand_off, std::function<void()> report_failure);
+            std::function<void()> on_player_joined, std::function<void(TcpHandOff)> hand_off,
+            std::function<void()> report_failure);
   ~TcpWorker();
   TcpWorker(const TcpWorker&) = delete;
   TcpWorker& operator=(const TcpWorker&) = delete;

@@ -27,6 +27,7 @@ void UdpSession::notePlayerTraffic() {
       now - std::max(from_client_first_ms_, to_client_first_ms_) >= ctx_.config.udp_player_after_ms) {
     player_ = true;
     ctx_.stats.udp_players++;
+    if (ctx_.on_player_joined) ctx_.on_player_joined();
   }
   if (player_) ctx_.noteTraffic();
 }

@@ -52,6 +52,7 @@ class ProxyTcpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(largeTransfersKeepEveryByteInBothRelayModes);
   CPPUNIT_TEST(wakeGoesOverAUnixSocket);
   CPPUNIT_TEST(activityReportsAreSignedAndCountBytes);
+  CPPUNIT_TEST(aPlayerJoiningAnEmptyServerIsReportedAtOnce);
   CPPUNIT_TEST(garbageOnEveryPortNeverCrashesIt);
   CPPUNIT_TEST(badConfigurationStopsWithAClearMessage);
   CPPUNIT_TEST(gameStoppedSignalMakesTheNextClientWake);
@@ -319,6 +320,41 @@ class ProxyTcpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t(0), last.number("tcp_connections"));
     CPPUNIT_ASSERT(last.number("last_traffic_at") > 1700000000);
     CPPUNIT_ASSERT(last.body.find("\"upstream_up\":true") != std::string::npos);
+  }
+
+  // A server last reported empty may be near its idle deadline: a player who
+  // joins is reported within about a second, not at the next interval (1 h
+  // here). A connect that is gone within that second is not.
+  void aPlayerJoiningAnEmptyServerIsReportedAtOnce() {
+    ProxyHarness h;
+    CPPUNIT_ASSERT(h.startGame());
+    CPPUNIT_ASSERT(h.startProxy({"--activity-interval=1h"}));
+    CPPUNIT_ASSERT(h.hooks().waitForCalls("/activity", 1, 5000));  // "upstream-up" at start
+    auto joined = [&h] {
+      int n = 0;
+      for (const auto& r : h.hooks().calls("/activity")) n += r.text("reason") == "player-joined";
+      return n;
+    };
+    {
+      UniqueFd scan = connectTcp(h.publicPort());  // a scanner's connect, closed at once
+    }
+    CPPUNIT_ASSERT(h.hooks().waitForCalls("/activity", 2, 3000));  // its "last-client-left"
+    sleepMs(1500);
+    CPPUNIT_ASSERT_EQUAL(0, joined());
+
+    UniqueFd c = connectTcp(h.publicPort());
+    CPPUNIT_ASSERT(echoes(c.get(), "hello"));
+    int64_t t0 = nowMs();
+    while (joined() == 0 && nowMs() - t0 < 3000) sleepMs(20);
+    CPPUNIT_ASSERT_MESSAGE(h.proxyLog(), joined() == 1);
+    for (const auto& r : h.hooks().calls("/activity")) {
+      if (r.text("reason") == "player-joined") CPPUNIT_ASSERT_EQUAL(int64_t(1), r.number("tcp_connections"));
+    }
+    // A second player on a server already reported busy makes no report of its own.
+    UniqueFd d = connectTcp(h.publicPort());
+    CPPUNIT_ASSERT(echoes(d.get(), "again"));
+    sleepMs(1500);
+    CPPUNIT_ASSERT_EQUAL(1, joined());
   }
 
   void garbageOnEveryPortNeverCrashesIt() {

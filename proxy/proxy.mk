@@ -105,6 +105,7 @@ tests_proxy_proxy_unit_tests_CPPFLAGS = $(proxy_libgspproxy_a_CPPFLAGS)
 tests_proxy_proxy_unit_tests_CXXFLAGS = $(AM_CXXFLAGS) $(CPPUNIT_CFLAGS)
 tests_proxy_proxy_unit_tests_SOURCES = \
 	tests/proxy/a2s_codec_test.cc \
+	tests/proxy/byte_string.h \
 	tests/proxy/hmac_sha256_test.cc \
 	tests/proxy/minecraft_codec_test.cc \
 	tests/proxy/minecraft_greeter_test.cc \

@@ -13,6 +13,9 @@ GSP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GSP_BUILD=${GSP_REUSE_BUILD:-$GSP_ROOT/build}
 # Where `make install` puts the programs, templates, static files and SQL.
 GSP_PREFIX=/opt/gsp-local
+# Where the services are started from: the test command points it at the
+# sanitized build's programs for part of its suite.
+GSP_SBIN=${GSP_SBIN:-$GSP_PREFIX/sbin}
 # State of the run command (local/), the test command (test-PID/) and the
 # benchmarks (bench*/): databases, config, sockets, logs.
 GSP_VAR=${GSP_VAR:-/var/lib/gsp-local}
@@ -255,7 +258,7 @@ web_command() {
   require_reachable "$GSP_WEB_USER" "gsp-web" "$state/gsp.ini" "$state/db-password" \
     "$GSP_PREFIX/share/gsp/templates/layout.tpl" "$state/db/run" "$state/web" "$state/agent"
   echo setpriv --reuid="$GSP_WEB_USER" --regid="$GSP_WEB_USER" --clear-groups -- \
-    "$GSP_PREFIX/sbin/gsp-web" --config="$state/gsp.ini"
+    "$GSP_SBIN/gsp-web" --config="$state/gsp.ini"
 }
 
 # agent_command STATE: the installed gsp-agent as the user of gsp-agent.service
@@ -264,7 +267,7 @@ agent_command() {
   local state=$1
   require_reachable "$GSP_AGENT_USER" "gsp-agent" "$state/gsp.ini" "$state/db-password" "$state/db/run" "$state/agent"
   echo setpriv --reuid="$GSP_AGENT_USER" --regid="$GSP_WEB_USER" --groups=docker -- \
-    "$GSP_PREFIX/sbin/gsp-agent" --config="$state/gsp.ini"
+    "$GSP_SBIN/gsp-agent" --config="$state/gsp.ini"
 }
 
 # start_service STATE NAME SOCKET COMMAND...: COMMAND in the background, its
@@ -297,7 +300,7 @@ start_lifecycle_loop() {
   local state=$1
   require_reachable "$GSP_WEB_USER" "gsp-lifecycle" "$state/gsp.ini" "$state/db/run" "$state/agent"
   setsid bash -c "while true; do setpriv --reuid=$GSP_WEB_USER --regid=$GSP_WEB_USER --clear-groups -- \
-    '$GSP_PREFIX/sbin/gsp-lifecycle' --config='$state/gsp.ini' tick; sleep 60; done" \
+    '$GSP_SBIN/gsp-lifecycle' --config='$state/gsp.ini' tick; sleep 60; done" \
     </dev/null >>"$state/gsp-lifecycle.log" 2>&1 &
   echo $! >"$state/gsp-lifecycle.pid"
 }

@@ -195,16 +195,25 @@ node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.string
 chown "$GSP_AGENT_USER" "$STATE/gcs/key.json"
 chmod 0400 "$STATE/gcs/key.json"
 
+# run_integration OUTPUT PROGRAM [SUITE...]: the platform's integration tests
+# through nginx against the services running now; gsp-admin and gsp-lifecycle
+# from $GSP_SBIN.
+run_integration() {
+  local out=$1 program=$2
+  shift 2
+  GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
+    GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_SBIN/gsp-admin --config=$STATE/gsp.ini" \
+    GSP_TEST_RESTART_DB="bash $STATE/restart-db" GSP_TEST_AGENT_SOCKET="$STATE/agent/agent.sock" \
+    GSP_TEST_AGENT_PIDFILE="$STATE/gsp-agent.pid" GSP_TEST_START_AGENT="bash $STATE/start-agent" \
+    GSP_TEST_LIFECYCLE="$GSP_SBIN/gsp-lifecycle --config=$STATE/gsp.ini" \
+    GSP_TEST_RESTART_DOCKER="bash $STATE/restart-docker" \
+    GSP_TEST_GCS_URL="$GCS_URL" GSP_TEST_GCS_KEY_FILE="$STATE/gcs/key.json" \
+    GSP_TEST_GCS_READ_BACK="node $GSP_ROOT/tests/gcs/read_back.mjs" \
+    "$program" "$@" >"$out" 2>&1
+}
 say "integration tests through nginx"
-GSP_TEST_BASE_URL="http://127.0.0.1:$PORT" GSP_TEST_CONFIG="$STATE/gsp.ini" \
-  GSP_TEST_WEBHOOK_SOCKET="$STATE/webhook/webhook.sock" GSP_TEST_ADMIN="$GSP_PREFIX/sbin/gsp-admin --config=$STATE/gsp.ini" \
-  GSP_TEST_RESTART_DB="bash $STATE/restart-db" GSP_TEST_AGENT_SOCKET="$STATE/agent/agent.sock" \
-  GSP_TEST_AGENT_PIDFILE="$STATE/gsp-agent.pid" GSP_TEST_START_AGENT="bash $STATE/start-agent" \
-  GSP_TEST_LIFECYCLE="$GSP_PREFIX/sbin/gsp-lifecycle --config=$STATE/gsp.ini" \
-  GSP_TEST_RESTART_DOCKER="bash $STATE/restart-docker" \
-  GSP_TEST_GCS_URL="$GCS_URL" GSP_TEST_GCS_KEY_FILE="$STATE/gcs/key.json" \
-  GSP_TEST_GCS_READ_BACK="node $GSP_ROOT/tests/gcs/read_back.mjs" \
-  "$GSP_BUILD/tests/integration_tests" ${GSP_TEST_ONLY:-} >"$STATE/integration.out" 2>&1
+# shellcheck disable=SC2086
+run_integration "$STATE/integration.out" "$GSP_BUILD/tests/integration_tests" ${GSP_TEST_ONLY:-}
 count_runner integration_tests "$STATE/integration.out" $?
 # A developer's quick loop: GSP_TEST_ONLY=BackupTest (a suite or Suite::test) runs just that.
 if [ -n "${GSP_TEST_ONLY:-}" ]; then
@@ -344,11 +353,11 @@ count_runner docker_integration_tests "$STATE/docker-integration.out" $?
 
 # ---- fuzzing: each libFuzzer target (make fuzz) on a copy of its seed corpus
 # for a bounded time; any crash or sanitizer report fails it (tests/fuzz/).
-say "fuzzing (${GSP_FUZZ_SECONDS:-20} s a target)"
+say "fuzzing (${GSP_FUZZ_SECONDS:-10} s a target)"
 fuzz_target() {  # fuzz_target NAME
   local corpus="$STATE/fuzz-$1"
   rm -rf "$corpus" && cp -r "$GSP_ROOT/tests/fuzz/corpus/$1" "$corpus" || return 1
-  "$GSP_BUILD/fuzz/$1_fuzzer" -max_total_time="${GSP_FUZZ_SECONDS:-20}" -max_len=2048 -print_final_stats=1 \
+  "$GSP_BUILD/fuzz/$1_fuzzer" -max_total_time="${GSP_FUZZ_SECONDS:-10}" -max_len=2048 -print_final_stats=1 \
     -artifact_prefix="$STATE/fuzz-crash-$1-" "$corpus" >"$STATE/fuzz-$1.out" 2>&1
   local rc=$?
   grep -E '^Done [0-9]+ runs|DONE +cov' "$STATE/fuzz-$1.out" | tail -2
@@ -365,12 +374,41 @@ else
 fi
 
 # ---- AddressSanitizer + UndefinedBehaviorSanitizer: a second build, in
-# build-asan/, of the unit test programs, gsp-proxy, gsp-demo-game and the
-# proxy's integration tests (which run those two); any report, a leak
-# included, fails the program that shows it. The platform's integration suite
-# against sanitized daemons is not part of it yet.
-say "sanitizers (ASan + UBSan build; unit suites and the proxy's integration suite)"
+# build-asan/, of every test program and daemon. It runs the unit suites, the
+# proxy's integration suite (with gsp-proxy and gsp-demo-game sanitized), and
+# SAN_SUITES of the platform's integration suite with gsp-web, gsp-agent,
+# gsp-lifecycle and gsp-admin sanitized in place of the installed ones. Any
+# report, a leak included, fails the program that shows it.
+say "sanitizers (ASan + UBSan build; unit suites, the proxy's integration suite, part of the platform's)"
+SAN_SUITES=${GSP_SAN_SUITES:-"SiteTest AgentTest ServersTest LifecycleTest"}
 SAN_BUILD=$GSP_ROOT/build-asan
+# The platform's daemons from build-asan, started as the services are, under
+# SAN_SUITES; every process writes its reports to STATE/asan-logs, which must
+# stay empty (leaks are reported when a daemon exits on SIGTERM).
+sanitized_platform() {
+  local sbin=$GSP_PREFIX/sbin-asan logs=$STATE/asan-logs
+  install -d -m 0755 "$sbin" && install -m 0755 "$SAN_BUILD"/src/gsp-{web,agent,lifecycle,admin} "$sbin"/
+  rm -rf "$logs" && install -d -m 1777 "$logs"
+  (
+    export GSP_SBIN=$sbin
+    export ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
+    stop_agent "$STATE" && start_agent "$STATE" && start_web "$STATE" || exit 1
+    # shellcheck disable=SC2086
+    run_integration "$STATE/asan-integration.out" "$SAN_BUILD/tests/integration_tests" $SAN_SUITES
+    echo $? >"$STATE/asan-integration.rc"
+    stop_web "$STATE"
+    stop_agent "$STATE"
+  ) >"$STATE/asan-platform.out" 2>&1 || cat "$STATE/asan-platform.out"
+  count_runner asan_integration_tests "$STATE/asan-integration.out" "$(cat "$STATE/asan-integration.rc" 2>/dev/null || echo 1)"
+  no_sanitizer_reports() {
+    local reports=("$logs"/*) report
+    [ -e "${reports[0]}" ] || return 0
+    for report in "${reports[@]}"; do echo "== $report"; head -40 "$report"; done
+    return 1
+  }
+  check "no sanitizer report from gsp-web, gsp-agent, gsp-lifecycle or gsp-admin (leaks at exit included)" \
+    no_sanitizer_reports
+}
 SAN_FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 mkdir -p "$SAN_BUILD"
 if [ ! -f "$SAN_BUILD/Makefile" ] || [ "$GSP_ROOT/configure" -nt "$SAN_BUILD/Makefile" ]; then
@@ -378,8 +416,10 @@ if [ ! -f "$SAN_BUILD/Makefile" ] || [ "$GSP_ROOT/configure" -nt "$SAN_BUILD/Mak
     LDFLAGS="-fsanitize=address,undefined" >configure.out 2>&1) || tail -20 "$SAN_BUILD/configure.out"
 fi
 if make -C "$SAN_BUILD" -j"$(nproc)" tests/unit_tests tests/proxy/proxy_unit_tests tests/docker/docker_unit_tests \
-    proxy/gsp-proxy proxy/gsp-demo-game tests/proxy/proxy_integration_tests >"$SAN_BUILD/make.out" 2>&1; then
+    tests/docker/docker_integration_tests proxy/gsp-proxy proxy/gsp-demo-game tests/proxy/proxy_integration_tests \
+    src/gsp-web src/gsp-agent src/gsp-lifecycle src/gsp-admin tests/integration_tests >"$SAN_BUILD/make.out" 2>&1; then
   for program in tests/unit_tests tests/proxy/proxy_unit_tests tests/docker/docker_unit_tests \
+      tests/docker/docker_integration_tests \
       "tests/proxy/proxy_integration_tests ProxyTcpTest ProxyUdpTest ProxyMinecraftTest DemoGameTest"; do
     name=$(basename "${program%% *}")
     # shellcheck disable=SC2086
@@ -387,10 +427,24 @@ if make -C "$SAN_BUILD" -j"$(nproc)" tests/unit_tests tests/proxy/proxy_unit_tes
       "$SAN_BUILD"/$program >"$STATE/asan-$name.out" 2>&1
     count_runner "asan_$name" "$STATE/asan-$name.out" $?
   done
+  sanitized_platform
 else
   grep -E 'error' "$SAN_BUILD/make.out" | tail -20
   check "the sanitizer build (build-asan) compiles" false
 fi
+
+# ---- the soak's short form (scripts/soak.sh): a platform of its own with 20
+# servers for 3 minutes of players, backups and lifecycle passes while it
+# restarts MariaDB and the Docker engine and kills the agent, gsp-web and a
+# proxy; each of its invariants is a test case. It restarts the engine, so it
+# comes after everything else that uses it. Its state stays in GSP_VAR/soak-PID
+# until the next soak.
+say "the soak with faults, short form (scripts/soak.sh ${GSP_SOAK:-20 3})"
+# shellcheck disable=SC2086
+GSP_REUSE_BUILD=$GSP_BUILD SOAK_KEEP=1 bash "$GSP_ROOT/scripts/soak.sh" ${GSP_SOAK:-20 3} >"$STATE/soak.out" 2>&1
+soak_rc=$?
+sed -n '/^---- invariants/,/^[0-9]* passed/p' "$STATE/soak.out"
+count_runner soak "$STATE/soak.out" $soak_rc
 
 # ---- the run command from a checkout in a private folder (mode 0700, owned by
 # root, as /root is): it must serve from what it installed, not from the

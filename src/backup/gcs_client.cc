@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "backup/gcs_signed_url.h"
 #include "docker/curl_handles.h"
 
 namespace gsp::backup {
@@ -15,20 +16,6 @@ namespace gsp::backup {
 namespace {
 
 const char kScope[] = "https://www.googleapis.com/auth/devstorage.read_write";
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char hex[4];
-      snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
 
 size_t collectBody(char* data, size_t one, size_t size, void* user) {
   static_cast<GcsResponse*>(user)->body.append(data, one * size);
@@ -58,11 +45,12 @@ bool isRetryable(const GcsResponse& r) {
 GcsClient::GcsClient(GcsOptions options) : options_(std::move(options)) {}
 
 std::string GcsClient::objectPath(const std::string& object) const {
-  return "/storage/v1/b/" + escape(options_.bucket) + "/o/" + escape(object);
+  return "/storage/v1/b/" + uriEncode(options_.bucket, false) + "/o/" + uriEncode(object, false);
 }
 
 std::string GcsClient::uploadPath(const std::string& object) const {
-  return "/upload/storage/v1/b/" + escape(options_.bucket) + "/o?uploadType=resumable&name=" + escape(object);
+  return "/upload/storage/v1/b/" + uriEncode(options_.bucket, false) +
+         "/o?uploadType=resumable&name=" + uriEncode(object, false);
 }
 
 std::chrono::milliseconds GcsClient::backoff(int attempt) const {
@@ -120,7 +108,8 @@ Result<std::string> GcsClient::token() {
   if (!account.isOk()) return account.status();
   Result<std::string> jwt = signedJwt(account.value(), kScope, now);
   if (!jwt.isOk()) return Status::invalid("The Cloud Storage key file is not usable: " + jwt.status().message() + ".");
-  const std::string form = "grant_type=" + escape("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + jwt.value();
+  const std::string form =
+      "grant_type=" + uriEncode("urn:ietf:params:oauth:grant-type:jwt-bearer", false) + "&assertion=" + jwt.value();
   for (int attempt = 1;; ++attempt) {
     GcsResponse r = send("POST", account->token_uri, form, {"Content-Type: application/x-www-form-urlencoded"}, "");
     if (r.status == 200) {

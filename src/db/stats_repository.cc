@@ -15,6 +15,13 @@ std::string placeholders(size_t n, const std::string& one, const std::string& be
   return out;
 }
 
+// Columns: period start, then the six figures in StatsPoint's order.
+StatsPoint pointOf(sql::ResultSet& rs) {
+  // The connector hands out long double.
+  auto figure = [&rs](int column) { return static_cast<double>(rs.getDouble(column)); };
+  return {rs.getInt64(1), figure(2), figure(3), figure(4), figure(5), figure(6), figure(7)};
+}
+
 }  // namespace
 
 void StatsRepository::addSamples(int64_t at, const std::vector<UsageSample>& samples) {
@@ -87,8 +94,7 @@ std::vector<StatsPoint> StatsRepository::points(int64_t server_id, int64_t from,
                 .arg(bucket).arg(bucket).arg(server_id).arg(from).arg(to).rows();
   std::vector<StatsPoint> out;
   while (rs->next()) {
-    out.push_back({rs->getInt64(1), rs->getDouble(2), rs->getDouble(3), rs->getDouble(4), rs->getDouble(5),
-                   rs->getDouble(6), rs->getDouble(7)});
+    out.push_back(pointOf(*rs));
   }
   return out;
 }
@@ -100,8 +106,7 @@ std::vector<StatsPoint> StatsRepository::hourlyPoints(int64_t server_id, int64_t
                 .arg(server_id).arg(from).arg(to).rows();
   std::vector<StatsPoint> out;
   while (rs->next()) {
-    out.push_back({rs->getInt64(1), rs->getDouble(2), rs->getDouble(3), rs->getDouble(4), rs->getDouble(5),
-                   rs->getDouble(6), rs->getDouble(7)});
+    out.push_back(pointOf(*rs));
   }
   return out;
 }

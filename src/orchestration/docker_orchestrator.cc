@@ -35,6 +35,12 @@ const char kProxyBinary[] = "/usr/bin/gsp-proxy";
 // The proxy runs one event loop per worker thread and a few helpers.
 const int64_t kProxyPidsLimit = 64;
 
+// The engine not answering (down, restarting, overloaded) is no fault of the
+// server's, so it never puts one in ERROR: a wake goes back to sleep (the next
+// player wakes it again), a sleep or a delete keeps its passing state and the
+// reconcile finishes it once the engine answers (docs/design.md, "Reconcile").
+bool engineAway(const Status& s) { return s.code() == Status::Code::kUnavailable; }
+
 std::string dirOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
 std::string baseOf(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
@@ -255,8 +261,8 @@ Status DockerOrchestrator::makeObjects(const db::ServerRecord& s, const db::Game
   if (!proxy_container.isOk()) return Status::unavailable(explain("be created", proxy_container.error()));
   Status started = startProxy(proxy_container.value());
   if (!started.isOk()) return started;
-  db::ServerRepository(db_).setDockerObjects(server_id, objectName(server_id, "net"), volume.name, proxy_container.value(),
-                                             game_container->id);
+  db::ServerRepository(db_).setDockerObjects(server_id, objectName(server_id, "net"), volume.name,
+                                             proxy_container.value(), game_container->id);
   return Status::ok();
 }
 
@@ -355,7 +361,13 @@ Status DockerOrchestrator::wake(const db::ServerRecord& s, const std::string& ca
   docker::DockerStatus started = docker_->startContainer(s.game_container_id);
   if (!started.isOk()) {
     std::string message = explain("start", started.error());
-    servers.transition(s.id, ServerState::kStarting, ServerState::kError, "start failed", message);
+    if (engineAway(started.error().toStatus())) {
+      // Had the engine started it after all, the reconcile adopts the running game.
+      tellProxy(s, "game-stopped");
+      servers.transition(s.id, ServerState::kStarting, ServerState::kSleeping, "start failed: the engine did not answer");
+    } else {
+      servers.transition(s.id, ServerState::kStarting, ServerState::kError, "start failed", message);
+    }
     return Status::unavailable(message);
   }
   return Status::ok();
@@ -369,7 +381,11 @@ Status DockerOrchestrator::hibernate(const db::ServerRecord& s, const std::strin
       docker_->stopContainer(s.game_container_id, std::chrono::seconds(config_.servers_stop_grace_seconds));
   if (!stopped.isOk()) {
     std::string message = explain("stop", stopped.error());
-    servers.transition(s.id, ServerState::kStopping, ServerState::kError, "stop failed", message);
+    if (engineAway(stopped.error().toStatus())) {
+      servers.recordEvent(s.id, "sleep interrupted: the engine did not answer; the reconcile finishes it");
+    } else {
+      servers.transition(s.id, ServerState::kStopping, ServerState::kError, "stop failed", message);
+    }
     return Status::unavailable(message);
   }
   // The proxy first: once the row says SLEEPING, only the job's end is left,
@@ -386,6 +402,11 @@ Status DockerOrchestrator::destroy(const db::ServerRecord& s, const std::string&
   Status removed = removeObjects(s.id);
   if (removed.isOk()) removed = removeBackups(s.id);
   if (!removed.isOk()) {
+    if (engineAway(removed)) {  // the engine, or the backup target
+      servers.recordEvent(s.id, "delete interrupted; the reconcile tries again", removed.message());
+      return Status::unavailable("The server could not be deleted completely yet (" + removed.message() +
+                                 "); it is tried again by itself, and nothing is charged meanwhile.");
+    }
     std::string message = "The server could not be deleted completely: " + removed.message() + " Try again.";
     servers.transition(s.id, ServerState::kDeleting, ServerState::kError, "delete failed", message);
     return Status::unavailable(message);

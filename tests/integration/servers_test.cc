@@ -397,7 +397,8 @@ class ServersTest : public gsp::test::PlatformTest {
     HttpResponse r = c.post("/servers/create", "csrf_token=" + gsp::test::csrfOf(c) + fields);
     CPPUNIT_ASSERT_EQUAL(403L, r.status);
     CPPUNIT_ASSERT(r.body.find("the most one account may have") != std::string::npos);
-    auto rs = db_->sql("SELECT COUNT(*) FROM servers WHERE name = 'one-too-many'").rows();
+    auto rs = db_->sql("SELECT COUNT(*) FROM servers s JOIN users u ON u.id = s.user_id "
+                       "WHERE s.name = 'one-too-many' AND u.email = ?").arg(email).rows();
     rs->next();
     CPPUNIT_ASSERT_EQUAL(0, rs->getInt(1));
     // An administrator is not limited (admin emails come from the config).

@@ -4,16 +4,11 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "a2s_codec.h"
+#include "byte_string.h"
 
 using namespace gsp::proxy;
 
 namespace {
-
-std::string bytes(std::initializer_list<int> b) {
-  std::string s;
-  for (int c : b) s.push_back(static_cast<char>(c));
-  return s;
-}
 
 const std::string kHeader = bytes({0xff, 0xff, 0xff, 0xff});
 const std::string kInfo = kHeader + "T" + std::string("Source Engine Query\0", 20);

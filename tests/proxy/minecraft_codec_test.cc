@@ -2,17 +2,12 @@
 // handshake, and every kind of truncated or malformed input.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "byte_string.h"
 #include "minecraft_codec.h"
 
 using namespace gsp::proxy::minecraft;
 
 namespace {
-
-std::string bytes(std::initializer_list<int> b) {
-  std::string s;
-  for (int c : b) s.push_back(static_cast<char>(c));
-  return s;
-}
 
 std::string handshakeBody(int protocol, const std::string& host, int port, int next) {
   std::string body;

@@ -2,17 +2,12 @@
 // malformed poll refused, and the state answer byte by byte.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "byte_string.h"
 #include "satisfactory_query.h"
 
 using namespace gsp::proxy;
 
 namespace {
-
-std::string bytes(std::initializer_list<int> b) {
-  std::string s;
-  for (int c : b) s.push_back(static_cast<char>(c));
-  return s;
-}
 
 bool parse(const std::string& s, uint64_t* cookie) { return parseSatisfactoryPoll(s.data(), s.size(), cookie); }
 

@@ -465,7 +465,7 @@ tick_loop() {
     for _ in $(seq 1 "$TICK_SECONDS"); do [ -e "$STOP" ] && return; sleep 1; done
   done
 }
-# RSS of each daemon every 15 s: gsp-web, gsp-agent, the nginx workers (summed), mysqld.
+# RSS of each daemon every 5 s (enough samples for the short form too): gsp-web, gsp-agent, the nginx workers (summed), mysqld.
 rss_of() { ps -o rss= -p "$1" 2>/dev/null | tr -d ' '; }
 rss_loop() {
   while [ ! -e "$STOP" ]; do
@@ -480,7 +480,7 @@ rss_loop() {
     pid=$(cat "$STATE/nginx/nginx.pid" 2>/dev/null)
     kb=$(ps -o rss= --ppid "$pid" 2>/dev/null | awk '{s += $1} END {print s + 0}')
     [ -n "$pid" ] && [ "$kb" != 0 ] && echo "$t nginx-workers $pid $kb" >>"$RSSLOG"
-    for _ in $(seq 1 15); do [ -e "$STOP" ] && return; sleep 1; done
+    for _ in $(seq 1 5); do [ -e "$STOP" ] && return; sleep 1; done
   done
 }
 owner_of() { awk -v s="$1" '$1 == s {print $2}' "$S/servers"; }

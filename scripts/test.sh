@@ -409,7 +409,7 @@ sanitized_platform() {
   check "no sanitizer report from gsp-web, gsp-agent, gsp-lifecycle or gsp-admin (leaks at exit included)" \
     no_sanitizer_reports
 }
-SAN_FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+SAN_FLAGS="-g1 -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 mkdir -p "$SAN_BUILD"
 if [ ! -f "$SAN_BUILD/Makefile" ] || [ "$GSP_ROOT/configure" -nt "$SAN_BUILD/Makefile" ]; then
   (cd "$SAN_BUILD" && "$GSP_ROOT/configure" --prefix="$GSP_PREFIX" CXXFLAGS="$SAN_FLAGS" \

@@ -13,6 +13,9 @@ void setLevel(Level level);
 bool parseLevel(const std::string& name, Level* out);
 bool enabled(Level level);
 void write(Level level, const std::string& message);
+// "[level] message\n", every control byte of the message written as \xNN, so
+// text from outside (a decoded URL path, an engine's error) can never forge a line.
+std::string formatLine(Level level, const std::string& message);
 
 // Usage: log::info() << "listening on " << path;
 class Line {

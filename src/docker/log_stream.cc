@@ -41,6 +41,12 @@ int64_t daysFromCivil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
+int64_t daysInMonth(int64_t year, int64_t month) {
+  static const int64_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 std::string hexPreview(const std::string& bytes) {
   std::string out;
   char buf[4];
@@ -72,7 +78,8 @@ std::optional<int64_t> parseRfc3339Nanos(const std::string& text) {
       !expect(t, &pos, ':') || !digits(t, &pos, 2, &second)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 ||
+      second > 60) {
     return std::nullopt;
   }
   int64_t nanos = 0;

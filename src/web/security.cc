@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/crypto.h"
+#include "web/request_parser.h"
 
 namespace gsp::web {
 
@@ -33,7 +34,16 @@ std::string safeNextPath(const std::string& next) {
   for (unsigned char c : next) {
     if (c < 0x21 || c >= 0x7F || c == '\\') return kHome;
   }
-  if (next.compare(0, 5, "/auth") == 0) return kHome;  // never back into the sign-in flow
+  // Judged as the browser and the router will see it: decoded, dot segments
+  // resolved, so neither "/%61uth/login" nor "/x/../auth/login" leads back into
+  // the sign-in flow.
+  std::string path;
+  if (!percentDecode(std::string_view(next).substr(0, next.find('?')), false, &path)) return kHome;
+  for (size_t at = 0; at != std::string::npos; at = path.find('/', at + 1)) {
+    const std::string segment = path.substr(at + 1, path.find('/', at + 1) - at - 1);
+    if (segment == "." || segment == "..") return kHome;
+  }
+  if (path.compare(0, 5, "/auth") == 0) return kHome;
   return next;
 }
 

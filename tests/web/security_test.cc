@@ -49,6 +49,11 @@ class SecurityTest : public CppUnit::TestFixture {
         {"https://evil.example", "/dashboard"}, {"javascript:alert(1)", "/dashboard"},
         {"/a b", "/dashboard"}, {"/a\r\nLocation: x", "/dashboard"}, {"billing", "/dashboard"},
         {"/auth/logout", "/dashboard"}, {"/servers/\xc3%A9", "/dashboard"},  // raw non-ASCII: fuzzing found its round trip breaks
+        // Decoded and with dot segments, as the browser and the router see it (fuzzing's helper found the first).
+        {"/%61uth/login", "/dashboard"}, {"/x/../auth/login", "/dashboard"}, {"/./auth/login", "/dashboard"},
+        {"/%2e%2e/auth/login", "/dashboard"}, {"/servers/%2E", "/dashboard"}, {"/%zz", "/dashboard"},
+        {"/servers/4/%2Fx", "/servers/4/%2Fx"}, {"/servers/a.b/..c", "/servers/a.b/..c"},
+        {"/billing?next=/auth/login", "/billing?next=/auth/login"},
     };
     for (const auto& c : cases) CPPUNIT_ASSERT_EQUAL_MESSAGE(c.in, std::string(c.out), safeNextPath(c.in));
   }

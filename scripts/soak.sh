@@ -265,6 +265,14 @@ class Run:
     def stopped(self):
         return os.path.exists(self.stop)
 
+    def echo(self, s, line, deadline):
+        """Sends a line and waits for it back: "ok", "send-failed", "timeout"..."""
+        try:
+            s.sendall(line)
+        except OSError:
+            return "send-failed"
+        return recv_exact(s, line, deadline, self.stop)[1]
+
     def tcp(self, sid, port, n):
         t0 = time.time()
         try:
@@ -274,13 +282,7 @@ class Run:
             return
         s.settimeout(1.0)
         with s:
-            line = b"soak %d\n" % n
-            try:
-                s.sendall(line)
-            except OSError:
-                self.log("tcp", sid, "send-failed", 0)
-                return
-            _, outcome = recv_exact(s, line, t0 + WAKE_TIMEOUT, self.stop)
+            outcome = self.echo(s, b"soak %d\n" % n, t0 + WAKE_TIMEOUT)
             self.log("tcp", sid, outcome, int((time.time() - t0) * 1000))
             r = random.random()
             if outcome != "ok" or r < 0.2:
@@ -289,13 +291,7 @@ class Run:
             until = time.time() + (random.uniform(1, 2) if r < 0.65 else random.uniform(10, 45))
             while time.time() < until and not self.stopped():
                 time.sleep(random.uniform(2, 6))
-                line = b"still here %d\n" % n
-                try:
-                    s.sendall(line)
-                except OSError:
-                    self.log("tcp-stay", sid, "send-failed", 0)
-                    return
-                _, outcome = recv_exact(s, line, time.time() + 15, self.stop)
+                outcome = self.echo(s, b"still here %d\n" % n, time.time() + 15)
                 if outcome != "ok":
                     self.log("tcp-stay", sid, outcome, 0)
                     return
@@ -454,7 +450,7 @@ lifecycle_pass() {  # one pass; "ms rc now" in ticks.log
   echo "$offset" >"$S/offset"
   now=$(( $(date +%s) + offset ))
   setpriv --reuid="$GSP_WEB_USER" --regid="$GSP_WEB_USER" --clear-groups -- \
-    "$GSP_PREFIX/sbin/gsp-lifecycle" --config="$STATE/gsp.ini" tick --now="$now" >>"$S/lifecycle.out" 2>&1
+    "$GSP_SBIN/gsp-lifecycle" --config="$STATE/gsp.ini" tick --now="$now" >>"$S/lifecycle.out" 2>&1
   rc=$?
   echo "$(now_ms) $rc $now" >>"$S/ticks.log"
   return $rc

@@ -353,11 +353,12 @@ count_runner docker_integration_tests "$STATE/docker-integration.out" $?
 
 # ---- fuzzing: each libFuzzer target (make fuzz) on a copy of its seed corpus
 # for a bounded time; any crash or sanitizer report fails it (tests/fuzz/).
-say "fuzzing (${GSP_FUZZ_SECONDS:-10} s a target)"
+FUZZ_SECONDS=${GSP_FUZZ_SECONDS:-10}
+say "fuzzing ($FUZZ_SECONDS s a target)"
 fuzz_target() {  # fuzz_target NAME
   local corpus="$STATE/fuzz-$1"
   rm -rf "$corpus" && cp -r "$GSP_ROOT/tests/fuzz/corpus/$1" "$corpus" || return 1
-  "$GSP_BUILD/fuzz/$1_fuzzer" -max_total_time="${GSP_FUZZ_SECONDS:-10}" -max_len=2048 -print_final_stats=1 \
+  "$GSP_BUILD/fuzz/$1_fuzzer" -max_total_time="$FUZZ_SECONDS" -max_len=2048 -print_final_stats=1 \
     -artifact_prefix="$STATE/fuzz-crash-$1-" "$corpus" >"$STATE/fuzz-$1.out" 2>&1
   local rc=$?
   grep -E '^Done [0-9]+ runs|DONE +cov' "$STATE/fuzz-$1.out" | tail -2

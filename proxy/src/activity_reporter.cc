@@ -39,7 +39,7 @@ void ActivityReporter::onClientGone() {
 void ActivityReporter::onPlayerJoined() {
   if (reported_players_ != 0 || join_timer_.pending()) return;
   join_timer_.start(kJoinSettleMs, [this] {
-    if (reported_players_ == 0 && ctx_.stats.tcpPlayers() + ctx_.stats.udp_players > 0) send("player-joined");
+    if (reported_players_ == 0 && ctx_.stats.players() > 0) send("player-joined");
   });
 }
 
@@ -63,7 +63,7 @@ void ActivityReporter::send(const std::string& reason) {
   if (s.last_traffic_ms > 0)
     r.last_traffic_unix = now_unix - (EventLoop::monotonicMs() - s.last_traffic_ms) / 1000;
   int64_t from = s.bytes_from_clients, to = s.bytes_to_clients, dropped = s.dropped_datagrams;
-  const int64_t players = r.tcp_connections + r.udp_sessions;
+  const int64_t players = s.players();
   in_flight_ = true;
   backend_.post(ctx_.config.activity_url, activityBody(r, now_unix),
                 [this, from, to, dropped, players](int status, const std::string& error) {

@@ -1,9 +1,10 @@
 // ActivityReporter: sends the signed activity report every
 // --activity-interval, soon after the last client leaves and soon after a
 // player arrives at a server last reported empty, so the backend can tell an
-// idle server from a busy one (and never sleeps one a player just joined). Byte and drop counts are the
-// difference since the last report the backend accepted, so a backend that
-// was down loses nothing. One report in flight at a time; never blocks relaying.
+// idle server from a busy one (and never sleeps one a player just joined).
+// Byte and drop counts are the difference since the last report the backend
+// accepted, so a backend that was down loses nothing. One report in flight at a
+// time; never blocks relaying.
 // Loop thread only.
 #pragma once
 

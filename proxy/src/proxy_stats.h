@@ -33,6 +33,7 @@ struct ProxyStats {
 
   int64_t liveClients() const { return tcp_connections + udp_sessions; }
   int64_t tcpPlayers() const { return tcp_connections - tcp_non_players; }
+  int64_t players() const { return tcpPlayers() + udp_players; }  // what keeps a server awake
 };
 
 }  // namespace gsp::proxy

@@ -34,9 +34,9 @@ std::string safeNextPath(const std::string& next) {
   for (unsigned char c : next) {
     if (c < 0x21 || c >= 0x7F || c == '\\') return kHome;
   }
-  // Judged as the browser and the router will see it: decoded, dot segments
-  // resolved, so neither "/%61uth/login" nor "/x/../auth/login" leads back into
-  // the sign-in flow.
+  // Judged as the router will see it, decoded; and no dot segments, which the
+  // browser would resolve: neither "/%61uth/login" nor "/x/../auth/login" leads
+  // back into the sign-in flow.
   std::string path;
   if (!percentDecode(std::string_view(next).substr(0, next.find('?')), false, &path)) return kHome;
   for (size_t at = 0; at != std::string::npos; at = path.find('/', at + 1)) {

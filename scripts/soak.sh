@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On-demand soak test with faults (not part of scripts/test.sh): starts a
+# Soak test with faults (on demand; scripts/test.sh runs it as "20 3"): starts a
 # private platform the way the test command does (state in
 # /var/lib/gsp-local/soak-PID, objects labelled gsp.installation=gspsoak, game
 # ports 33000-33999), signs in a few users, creates SERVERS Demo Game servers,

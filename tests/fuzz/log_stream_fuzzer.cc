@@ -117,7 +117,10 @@ std::optional<__int128> referenceNanos(std::string_view t) {
   if (!num(0, 4, &y) || t.size() < 19 || t[4] != '-' || !num(5, 2, &mo) || t[7] != '-' || !num(8, 2, &d) ||
       t[10] != 'T' || !num(11, 2, &h) || t[13] != ':' || !num(14, 2, &mi) || t[16] != ':' || !num(17, 2, &s))
     return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  static const int kLength[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap_year = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  if (d > kLength[mo - 1] + (mo == 2 && leap_year ? 1 : 0)) return std::nullopt;  // no 2024-02-31
   size_t pos = 19;
   __int128 frac = 0;
   if (pos < t.size() && t[pos] == '.') {
